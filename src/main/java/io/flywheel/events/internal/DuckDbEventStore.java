@@ -1,0 +1,267 @@
+package io.flywheel.events.internal;
+
+import io.flywheel.events.DailyActivity;
+import io.flywheel.events.Event;
+import io.flywheel.events.EventStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded event store. One connection writes through DuckDB's Appender (the fastest bulk path);
+ * every read runs on its own duplicate of that connection, so reads never wait for writes.
+ * Timestamps are stored as UTC {@code TIMESTAMP}s and converted to the project's zone in queries.
+ */
+public class DuckDbEventStore implements EventStore, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DuckDbEventStore.class);
+
+    static final String SCHEMA = """
+            CREATE TABLE IF NOT EXISTS events (
+                project_id   BIGINT    NOT NULL,
+                message_id   VARCHAR   NOT NULL,
+                type         VARCHAR   NOT NULL,
+                event        VARCHAR   NOT NULL,
+                person_id    BIGINT    NOT NULL,
+                anonymous_id VARCHAR,
+                user_id      VARCHAR,
+                ts           TIMESTAMP NOT NULL,
+                received_at  TIMESTAMP NOT NULL,
+                url          VARCHAR,
+                referrer     VARCHAR,
+                utm_source   VARCHAR,
+                utm_medium   VARCHAR,
+                utm_campaign VARCHAR,
+                channel      VARCHAR,
+                order_id     VARCHAR,
+                revenue      DOUBLE,
+                currency     VARCHAR,
+                properties   JSON,
+                context      JSON
+            )""";
+
+    private final DuckDBConnection writer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private volatile boolean closed;
+
+    public DuckDbEventStore(EventStoreProperties properties) {
+        this.writer = open(properties);
+    }
+
+    private static DuckDBConnection open(EventStoreProperties properties) {
+        Path path = properties.path().toAbsolutePath();
+        try {
+            Files.createDirectories(path.getParent());
+            DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path);
+            try (Statement statement = connection.createStatement()) {
+                if (properties.memoryLimit() != null && !properties.memoryLimit().isBlank()) {
+                    statement.execute("SET memory_limit = '" + properties.memoryLimit().replace("'", "") + "'");
+                }
+                if (properties.threads() > 0) {
+                    statement.execute("SET threads = " + properties.threads());
+                }
+                statement.execute(SCHEMA);
+            }
+            log.info("Event store opened at {}", path);
+            return connection;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot create the event store directory for " + path, e);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("cannot open the event store at " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void append(List<Event> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            checkOpen();
+            try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events")) {
+                for (Event event : events) {
+                    appendRow(appender, event);
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("appending " + events.size() + " events failed: " + e.getMessage(), e);
+        }
+        finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static void appendRow(DuckDBAppender appender, Event event) throws SQLException {
+        appender.beginRow();
+        appender.append(event.projectId());
+        appender.append(event.messageId());
+        appender.append(event.type());
+        appender.append(event.event());
+        appender.append(event.personId());
+        appendNullable(appender, event.anonymousId());
+        appendNullable(appender, event.userId());
+        appender.appendEpochMicros(micros(event.timestamp()));
+        appender.appendEpochMicros(micros(event.receivedAt()));
+        appendNullable(appender, event.url());
+        appendNullable(appender, event.referrer());
+        appendNullable(appender, event.utmSource());
+        appendNullable(appender, event.utmMedium());
+        appendNullable(appender, event.utmCampaign());
+        appendNullable(appender, event.channel());
+        appendNullable(appender, event.orderId());
+        if (event.revenue() == null) {
+            appender.appendNull();
+        }
+        else {
+            appender.append(event.revenue().doubleValue());
+        }
+        appendNullable(appender, event.currency());
+        appender.append(event.properties());
+        appender.append(event.context());
+        appender.endRow();
+    }
+
+    private static void appendNullable(DuckDBAppender appender, String value) throws SQLException {
+        if (value == null) {
+            appender.appendNull();
+        }
+        else {
+            appender.append(value);
+        }
+    }
+
+    private static long micros(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+    }
+
+    @Override
+    public long count(long projectId) {
+        try (Connection connection = reader();
+                PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM events WHERE project_id = ?")) {
+            statement.setLong(1, projectId);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("counting events failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<DailyActivity> dailyActivity(long projectId, ZoneId zone, LocalDate from, LocalDate to) {
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("to must not be before from");
+        }
+        String sql = """
+                WITH days AS (
+                    SELECT CAST(d AS DATE) AS day FROM range(CAST(? AS DATE), CAST(? AS DATE) + INTERVAL 1 DAY, INTERVAL 1 DAY) AS t(d)
+                ), activity AS (
+                    SELECT CAST(timezone(?, timezone('UTC', ts)) AS DATE) AS day,
+                           COUNT(*) AS events,
+                           COUNT(DISTINCT person_id) AS persons
+                    FROM events
+                    WHERE project_id = ? AND ts >= ? AND ts < ?
+                    GROUP BY 1
+                )
+                SELECT days.day, COALESCE(activity.events, 0), COALESCE(activity.persons, 0)
+                FROM days LEFT JOIN activity ON activity.day = days.day
+                ORDER BY days.day""";
+        try (Connection connection = reader(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, from.toString());
+            statement.setString(2, to.toString());
+            statement.setString(3, zone.getId());
+            statement.setLong(4, projectId);
+            statement.setObject(5, utc(from.atStartOfDay(zone).toInstant()));
+            statement.setObject(6, utc(to.plusDays(1).atStartOfDay(zone).toInstant()));
+            List<DailyActivity> days = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    days.add(new DailyActivity(result.getObject(1, LocalDate.class), result.getLong(2), result.getLong(3)));
+                }
+            }
+            return days;
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("reading daily activity failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void deleteProject(long projectId) {
+        writeLock.lock();
+        try (PreparedStatement statement = writer.prepareStatement("DELETE FROM events WHERE project_id = ?")) {
+            checkOpen();
+            statement.setLong(1, projectId);
+            statement.executeUpdate();
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("deleting events failed: " + e.getMessage(), e);
+        }
+        finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private Connection reader() throws SQLException {
+        checkOpen();
+        return writer.duplicate();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new EventStoreException("the event store is closed", null);
+        }
+    }
+
+    /** Writes everything to the database file and closes it; called on graceful shutdown. */
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try (Statement statement = writer.createStatement()) {
+                statement.execute("CHECKPOINT");
+            }
+            writer.close();
+            log.info("Event store closed");
+        }
+        catch (SQLException e) {
+            log.error("Closing the event store failed", e);
+        }
+        finally {
+            writeLock.unlock();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.flywheel.events.internal;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class EventStoreConfiguration {
+
+    @Bean(destroyMethod = "close")
+    DuckDbEventStore eventStore(EventStoreProperties properties) {
+        return new DuckDbEventStore(properties);
+    }
+}

@@ -1,0 +1,19 @@
+package io.flywheel.events.internal;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Where and how events are kept.
+ *
+ * @param path the DuckDB database file (default {@code <data dir>/events.duckdb})
+ * @param memoryLimit DuckDB's memory limit, e.g. {@code 4GB}; blank leaves DuckDB's default (80% of RAM)
+ * @param threads DuckDB worker threads; 0 uses every core
+ */
+@ConfigurationProperties("flywheel.events")
+public record EventStoreProperties(
+        @DefaultValue("./data/events.duckdb") Path path,
+        @DefaultValue("") String memoryLimit,
+        @DefaultValue("0") int threads) {
+}
