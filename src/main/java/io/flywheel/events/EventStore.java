@@ -1,8 +1,12 @@
 package io.flywheel.events;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Stores and reads events. Implementations are engine specific (DuckDB embedded, ClickHouse in
@@ -13,6 +17,35 @@ public interface EventStore {
     /** Appends events; when this returns normally the events are durable. */
     void append(List<Event> events);
 
+    /**
+     * Applies an ingestion batch atomically: all of it is stored with the source position, or none.
+     */
+    void apply(IngestBatch batch);
+
+    /** The last position applied from a source, or -1 when nothing was. */
+    long position(String source);
+
+    /**
+     * Which of the given message ids a project already stored among events with timestamps in
+     * {@code [from, to)}; used to confirm suspected duplicates exactly.
+     */
+    Set<String> existingMessageIds(long projectId, Collection<String> messageIds, Instant from, Instant to);
+
+    /** Calls back with (projectId, messageId) of the most recently received events, newest first. */
+    void recentMessageIds(int limit, MessageIdConsumer consumer);
+
+    /** Every identity link of every project, to rebuild the identity map on start. */
+    void identityLinks(Consumer<IdentityLink> consumer);
+
+    /** Every person merge of every project, oldest first. */
+    void personMerges(Consumer<PersonMerge> consumer);
+
+    /** Receives one stored message id. */
+    @FunctionalInterface
+    interface MessageIdConsumer {
+        void accept(long projectId, String messageId);
+    }
+
     /** Number of events stored for a project. */
     long count(long projectId);
 
@@ -22,6 +55,6 @@ public interface EventStore {
      */
     List<DailyActivity> dailyActivity(long projectId, ZoneId zone, LocalDate from, LocalDate to);
 
-    /** Removes every event of a project. */
+    /** Removes every event, identity link and merge of a project. */
     void deleteProject(long projectId);
 }

@@ -3,6 +3,9 @@ package io.flywheel.events.internal;
 import io.flywheel.events.DailyActivity;
 import io.flywheel.events.Event;
 import io.flywheel.events.EventStore;
+import io.flywheel.events.IdentityLink;
+import io.flywheel.events.IngestBatch;
+import io.flywheel.events.PersonMerge;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,7 +22,11 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -57,6 +64,21 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 currency     VARCHAR,
                 properties   JSON,
                 context      JSON
+            );
+            CREATE TABLE IF NOT EXISTS identities (
+                project_id  BIGINT  NOT NULL,
+                distinct_id VARCHAR NOT NULL,
+                person_id   BIGINT  NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS person_merges (
+                project_id BIGINT    NOT NULL,
+                person_id  BIGINT    NOT NULL,
+                root_id    BIGINT    NOT NULL,
+                merged_at  TIMESTAMP NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS ingest_positions (
+                source   VARCHAR PRIMARY KEY,
+                position BIGINT  NOT NULL
             )""";
 
     private final DuckDBConnection writer;
@@ -158,6 +180,173 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     }
 
     @Override
+    public void apply(IngestBatch batch) {
+        writeLock.lock();
+        try {
+            checkOpen();
+            writer.setAutoCommit(false);
+            try {
+                // A statement first: the driver opens the transaction lazily, and the appenders must run inside it.
+                try (PreparedStatement statement = writer.prepareStatement("INSERT OR REPLACE INTO ingest_positions VALUES (?, ?)")) {
+                    statement.setString(1, batch.source());
+                    statement.setLong(2, batch.position());
+                    statement.executeUpdate();
+                }
+                appendEvents(batch.events());
+                appendLinks(batch.links());
+                for (PersonMerge merge : batch.merges()) {
+                    merge(merge);
+                }
+                writer.commit();
+            }
+            catch (SQLException | RuntimeException e) {
+                writer.rollback();
+                throw e;
+            }
+            finally {
+                writer.setAutoCommit(true);
+            }
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("applying an ingestion batch failed: " + e.getMessage(), e);
+        }
+        finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void appendEvents(List<Event> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events")) {
+            for (Event event : events) {
+                appendRow(appender, event);
+            }
+        }
+    }
+
+    private void appendLinks(List<IdentityLink> links) throws SQLException {
+        if (links.isEmpty()) {
+            return;
+        }
+        try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "identities")) {
+            for (IdentityLink link : links) {
+                appender.beginRow();
+                appender.append(link.projectId());
+                appender.append(link.distinctId());
+                appender.append(link.personId());
+                appender.endRow();
+            }
+        }
+    }
+
+    /** Keeps every merged person pointing straight at its current root, so queries need one join. */
+    private void merge(PersonMerge merge) throws SQLException {
+        try (PreparedStatement repoint = writer.prepareStatement(
+                "UPDATE person_merges SET root_id = ? WHERE project_id = ? AND root_id = ?");
+                PreparedStatement insert = writer.prepareStatement("INSERT INTO person_merges VALUES (?, ?, ?, ?)")) {
+            repoint.setLong(1, merge.into());
+            repoint.setLong(2, merge.projectId());
+            repoint.setLong(3, merge.from());
+            repoint.executeUpdate();
+            insert.setLong(1, merge.projectId());
+            insert.setLong(2, merge.from());
+            insert.setLong(3, merge.into());
+            insert.setObject(4, utc(merge.at()));
+            insert.executeUpdate();
+        }
+    }
+
+    @Override
+    public long position(String source) {
+        try (Connection connection = reader();
+                PreparedStatement statement = connection.prepareStatement("SELECT position FROM ingest_positions WHERE source = ?")) {
+            statement.setString(1, source);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() ? result.getLong(1) : -1;
+            }
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("reading the ingestion position failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Set<String> existingMessageIds(long projectId, Collection<String> messageIds, Instant from, Instant to) {
+        Set<String> found = new HashSet<>();
+        if (messageIds.isEmpty()) {
+            return found;
+        }
+        String placeholders = String.join(",", java.util.Collections.nCopies(messageIds.size(), "?"));
+        String sql = "SELECT DISTINCT message_id FROM events WHERE project_id = ? AND ts >= ? AND ts < ? AND message_id IN (" + placeholders + ")";
+        try (Connection connection = reader(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, projectId);
+            statement.setObject(2, utc(from));
+            statement.setObject(3, utc(to));
+            int index = 4;
+            for (String id : messageIds) {
+                statement.setString(index++, id);
+            }
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    found.add(result.getString(1));
+                }
+            }
+            return found;
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("checking message ids failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void recentMessageIds(int limit, MessageIdConsumer consumer) {
+        String sql = "SELECT project_id, message_id FROM events ORDER BY received_at DESC LIMIT ?";
+        try (Connection connection = reader(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setInt(1, limit);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    consumer.accept(result.getLong(1), result.getString(2));
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("reading recent message ids failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void identityLinks(Consumer<IdentityLink> consumer) {
+        try (Connection connection = reader();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT project_id, distinct_id, person_id FROM identities")) {
+            while (result.next()) {
+                consumer.accept(new IdentityLink(result.getLong(1), result.getString(2), result.getLong(3)));
+            }
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("reading identities failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void personMerges(Consumer<PersonMerge> consumer) {
+        try (Connection connection = reader();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(
+                        "SELECT project_id, person_id, root_id, merged_at FROM person_merges ORDER BY merged_at")) {
+            while (result.next()) {
+                consumer.accept(new PersonMerge(result.getLong(1), result.getLong(2), result.getLong(3),
+                        result.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC)));
+            }
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("reading person merges failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public long count(long projectId) {
         try (Connection connection = reader();
                 PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM events WHERE project_id = ?")) {
@@ -181,11 +370,12 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 WITH days AS (
                     SELECT CAST(d AS DATE) AS day FROM range(CAST(? AS DATE), CAST(? AS DATE) + INTERVAL 1 DAY, INTERVAL 1 DAY) AS t(d)
                 ), activity AS (
-                    SELECT CAST(timezone(?, timezone('UTC', ts)) AS DATE) AS day,
+                    SELECT CAST(timezone(?, timezone('UTC', e.ts)) AS DATE) AS day,
                            COUNT(*) AS events,
-                           COUNT(DISTINCT person_id) AS persons
-                    FROM events
-                    WHERE project_id = ? AND ts >= ? AND ts < ?
+                           COUNT(DISTINCT COALESCE(m.root_id, e.person_id)) AS persons
+                    FROM events e
+                    LEFT JOIN person_merges m ON m.project_id = e.project_id AND m.person_id = e.person_id
+                    WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ?
                     GROUP BY 1
                 )
                 SELECT days.day, COALESCE(activity.events, 0), COALESCE(activity.persons, 0)
@@ -214,10 +404,11 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     @Override
     public void deleteProject(long projectId) {
         writeLock.lock();
-        try (PreparedStatement statement = writer.prepareStatement("DELETE FROM events WHERE project_id = ?")) {
+        try (Statement statement = writer.createStatement()) {
             checkOpen();
-            statement.setLong(1, projectId);
-            statement.executeUpdate();
+            for (String table : List.of("events", "identities", "person_merges")) {
+                statement.execute("DELETE FROM " + table + " WHERE project_id = " + projectId);
+            }
         }
         catch (SQLException e) {
             throw new EventStoreException("deleting events failed: " + e.getMessage(), e);

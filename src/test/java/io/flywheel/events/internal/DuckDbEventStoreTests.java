@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flywheel.TestApplication;
 import io.flywheel.events.DailyActivity;
 import io.flywheel.events.Event;
+import io.flywheel.events.IdentityLink;
+import io.flywheel.events.IngestBatch;
+import io.flywheel.events.PersonMerge;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -86,6 +89,56 @@ class DuckDbEventStoreTests {
         store.deleteProject(4);
         assertThat(store.count(4)).isZero();
         assertThat(store.count(5)).isEqualTo(1);
+    }
+
+    @Test
+    void anIngestBatchCommitsWithItsPositionAndMergesCountAsOnePerson() {
+        Instant day = Instant.parse("2026-05-10T03:00:00Z");
+        assertThat(store.position("wal")).isEqualTo(-1);
+        store.apply(new IngestBatch(
+                List.of(event(6, 1, "A", day), event(6, 2, "B", day), event(6, 3, "C", day)),
+                List.of(new IdentityLink(6, "anon-1", 1), new IdentityLink(6, "user-1", 2)),
+                List.of(new PersonMerge(6, 1, 2, day)),
+                "wal", 41));
+        store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(6, 2, 3, day)), "wal", 42));
+
+        assertThat(store.position("wal")).isEqualTo(42);
+        assertThat(store.dailyActivity(6, ZoneId.of("UTC"), LocalDate.parse("2026-05-10"), LocalDate.parse("2026-05-10")))
+                .containsExactly(new DailyActivity(LocalDate.parse("2026-05-10"), 3, 1));
+        List<IdentityLink> links = new ArrayList<>();
+        store.identityLinks(links::add);
+        assertThat(links).containsExactlyInAnyOrder(new IdentityLink(6, "anon-1", 1), new IdentityLink(6, "user-1", 2));
+        List<PersonMerge> merges = new ArrayList<>();
+        store.personMerges(merges::add);
+        assertThat(merges).extracting(PersonMerge::from, PersonMerge::into).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(1L, 3L), org.assertj.core.groups.Tuple.tuple(2L, 3L));
+    }
+
+    @Test
+    void aFailedBatchLeavesNothingBehind() {
+        Event good = event(7, 1, "A", Instant.parse("2026-05-10T03:00:00Z"));
+        store.apply(new IngestBatch(List.of(good), List.of(), List.of(), "wal", 1));
+        // a merge with a timestamp outside DuckDB's range makes the batch fail after the events were appended
+        IngestBatch failing = new IngestBatch(List.of(event(7, 2, "B", Instant.parse("2026-05-10T04:00:00Z"))), List.of(),
+                List.of(new PersonMerge(7, 5, 6, Instant.MAX)), "wal", 2);
+        assertThatThrownBy(() -> store.apply(failing)).isInstanceOf(RuntimeException.class);
+        assertThat(store.count(7)).isEqualTo(1);
+        assertThat(store.position("wal")).isEqualTo(1);
+        store.apply(new IngestBatch(List.of(event(7, 3, "C", Instant.parse("2026-05-10T05:00:00Z"))), List.of(), List.of(), "wal", 2));
+        assertThat(store.count(7)).isEqualTo(2);
+    }
+
+    @Test
+    void findsStoredMessageIdsWithinATimeRange() {
+        Event stored = event(8, 1, "A", Instant.parse("2026-05-10T03:00:00Z"));
+        store.append(List.of(stored));
+        assertThat(store.existingMessageIds(8, List.of(stored.messageId(), "other"),
+                Instant.parse("2026-05-09T00:00:00Z"), Instant.parse("2026-05-11T00:00:00Z"))).containsExactly(stored.messageId());
+        assertThat(store.existingMessageIds(9, List.of(stored.messageId()),
+                Instant.parse("2026-05-09T00:00:00Z"), Instant.parse("2026-05-11T00:00:00Z"))).isEmpty();
+        List<String> recent = new ArrayList<>();
+        store.recentMessageIds(10, (project, id) -> recent.add(project + ":" + id));
+        assertThat(recent).containsExactly("8:" + stored.messageId());
     }
 
     @Test
