@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -37,6 +38,9 @@ public interface EventStore {
     /** Every identity link of every project, to rebuild the identity map on start. */
     void identityLinks(Consumer<IdentityLink> consumer);
 
+    /** The highest person id used by any event, per project. */
+    Map<Long, Long> maxPersonIds();
+
     /** Every person merge of every project, oldest first. */
     void personMerges(Consumer<PersonMerge> consumer);
 
@@ -45,6 +49,9 @@ public interface EventStore {
     interface MessageIdConsumer {
         void accept(long projectId, String messageId);
     }
+
+    /** The most recently received events of a project, newest first (the live debugger view). */
+    List<Event> latest(long projectId, int limit);
 
     /** Number of events stored for a project. */
     long count(long projectId);

@@ -68,7 +68,8 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             CREATE TABLE IF NOT EXISTS identities (
                 project_id  BIGINT  NOT NULL,
                 distinct_id VARCHAR NOT NULL,
-                person_id   BIGINT  NOT NULL
+                person_id   BIGINT  NOT NULL,
+                is_user_id  BOOLEAN NOT NULL
             );
             CREATE TABLE IF NOT EXISTS person_merges (
                 project_id BIGINT    NOT NULL,
@@ -236,6 +237,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 appender.append(link.projectId());
                 appender.append(link.distinctId());
                 appender.append(link.personId());
+                appender.append(link.userId());
                 appender.endRow();
             }
         }
@@ -320,13 +322,61 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     public void identityLinks(Consumer<IdentityLink> consumer) {
         try (Connection connection = reader();
                 Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT project_id, distinct_id, person_id FROM identities")) {
+                ResultSet result = statement.executeQuery("SELECT project_id, distinct_id, person_id, is_user_id FROM identities")) {
             while (result.next()) {
-                consumer.accept(new IdentityLink(result.getLong(1), result.getString(2), result.getLong(3)));
+                consumer.accept(new IdentityLink(result.getLong(1), result.getString(2), result.getLong(3), result.getBoolean(4)));
             }
         }
         catch (SQLException e) {
             throw new EventStoreException("reading identities failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Event> latest(long projectId, int limit) {
+        String sql = """
+                SELECT project_id, message_id, type, event, person_id, anonymous_id, user_id, epoch_us(ts), epoch_us(received_at),
+                       url, referrer, utm_source, utm_medium, utm_campaign, channel, order_id, revenue, currency,
+                       CAST(properties AS VARCHAR), CAST(context AS VARCHAR)
+                FROM events WHERE project_id = ? ORDER BY received_at DESC LIMIT ?""";
+        try (Connection connection = reader(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, projectId);
+            statement.setInt(2, limit);
+            List<Event> events = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    double revenue = row.getDouble(17);
+                    Double maybeRevenue = row.wasNull() ? null : revenue;
+                    events.add(new Event(row.getLong(1), row.getString(2), row.getString(3), row.getString(4), row.getLong(5),
+                            row.getString(6), row.getString(7), instant(row.getLong(8)), instant(row.getLong(9)), row.getString(10),
+                            row.getString(11), row.getString(12), row.getString(13), row.getString(14), row.getString(15),
+                            row.getString(16), maybeRevenue, row.getString(18), row.getString(19), row.getString(20)));
+                }
+            }
+            return events;
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("reading the latest events failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    }
+
+    @Override
+    public java.util.Map<Long, Long> maxPersonIds() {
+        java.util.Map<Long, Long> highest = new java.util.HashMap<>();
+        try (Connection connection = reader();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT project_id, MAX(person_id) FROM events GROUP BY project_id")) {
+            while (result.next()) {
+                highest.put(result.getLong(1), result.getLong(2));
+            }
+            return highest;
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("reading person ids failed: " + e.getMessage(), e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -23,11 +24,13 @@ class ProjectService implements Projects {
     private final ProjectStore store;
     private final AuditLog audit;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    ProjectService(ProjectStore store, AuditLog audit, Clock clock) {
+    ProjectService(ProjectStore store, AuditLog audit, Clock clock, ApplicationEventPublisher events) {
         this.store = store;
         this.audit = audit;
         this.clock = clock;
+        this.events = events;
     }
 
     @Override
@@ -70,6 +73,7 @@ class ProjectService implements Projects {
         String secretKey = Keys.secretKey();
         store.replaceKeys(id, Keys.writeKey(), Keys.hash(secretKey), clock.instant());
         audit.record(actor, id, "project.keys-rotated", before.name(), null);
+        events.publishEvent(new Project.KeysRotated(id));
         return new ProjectKeys(existing(id), secretKey);
     }
 

@@ -97,7 +97,7 @@ class DuckDbEventStoreTests {
         assertThat(store.position("wal")).isEqualTo(-1);
         store.apply(new IngestBatch(
                 List.of(event(6, 1, "A", day), event(6, 2, "B", day), event(6, 3, "C", day)),
-                List.of(new IdentityLink(6, "anon-1", 1), new IdentityLink(6, "user-1", 2)),
+                List.of(new IdentityLink(6, "anon-1", 1, false), new IdentityLink(6, "user-1", 2, true)),
                 List.of(new PersonMerge(6, 1, 2, day)),
                 "wal", 41));
         store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(6, 2, 3, day)), "wal", 42));
@@ -107,7 +107,7 @@ class DuckDbEventStoreTests {
                 .containsExactly(new DailyActivity(LocalDate.parse("2026-05-10"), 3, 1));
         List<IdentityLink> links = new ArrayList<>();
         store.identityLinks(links::add);
-        assertThat(links).containsExactlyInAnyOrder(new IdentityLink(6, "anon-1", 1), new IdentityLink(6, "user-1", 2));
+        assertThat(links).containsExactlyInAnyOrder(new IdentityLink(6, "anon-1", 1, false), new IdentityLink(6, "user-1", 2, true));
         List<PersonMerge> merges = new ArrayList<>();
         store.personMerges(merges::add);
         assertThat(merges).extracting(PersonMerge::from, PersonMerge::into).containsExactlyInAnyOrder(

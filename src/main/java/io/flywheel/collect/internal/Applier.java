@@ -1,0 +1,104 @@
+package io.flywheel.collect.internal;
+
+import io.flywheel.events.Event;
+import io.flywheel.events.EventStore;
+import io.flywheel.events.IngestBatch;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns durable log entries into stored events, one batch at a time, on a single thread: drops
+ * duplicate message ids, resolves persons and channels, and writes events, identity changes and the
+ * log position in one transaction.
+ */
+final class Applier {
+
+    static final String SOURCE = "wal";
+    private static final Duration DUPLICATE_WINDOW = Duration.ofDays(2);
+
+    /** What one batch did. */
+    record Outcome(int stored, int duplicates) {
+    }
+
+    private final EventStore store;
+    private final ChannelRules channels;
+    private final int recentCapacity;
+    private Identities identities;
+    private RecentMessageIds recent;
+
+    Applier(EventStore store, ChannelRules channels, int recentCapacity) {
+        this.store = store;
+        this.channels = channels;
+        this.recentCapacity = recentCapacity;
+        reload();
+    }
+
+    /** Rebuilds the in-memory state from the store: on start, and after a batch failed half-way. */
+    void reload() {
+        Identities fresh = new Identities();
+        store.identityLinks(fresh::load);
+        store.personMerges(fresh::load);
+        store.maxPersonIds().forEach(fresh::reserveUpTo);
+        fresh.finishLoading();
+        RecentMessageIds ids = new RecentMessageIds(recentCapacity);
+        store.recentMessageIds(recentCapacity, ids::addAndCheck);
+        identities = fresh;
+        recent = ids;
+    }
+
+    Outcome apply(List<WriteAheadLog.Entry> entries) {
+        List<Message> messages = new ArrayList<>(entries.size());
+        for (WriteAheadLog.Entry entry : entries) {
+            messages.add(MessageCodec.decode(entry.payload()));
+        }
+        List<Message> fresh = withoutDuplicates(messages);
+        Identities.Changes changes = new Identities.Changes();
+        List<Event> events = new ArrayList<>(fresh.size());
+        for (Message message : fresh) {
+            long person = identities.resolve(message, changes);
+            events.add(toEvent(message, person, channels.resolve(message)));
+        }
+        long position = entries.get(entries.size() - 1).sequence();
+        store.apply(new IngestBatch(events, changes.links(), changes.merges(), SOURCE, position));
+        return new Outcome(events.size(), messages.size() - fresh.size());
+    }
+
+    private List<Message> withoutDuplicates(List<Message> messages) {
+        Set<String> inBatch = new HashSet<>();
+        List<Message> kept = new ArrayList<>(messages.size());
+        Map<Long, List<Message>> suspects = new HashMap<>();
+        for (Message message : messages) {
+            if (!inBatch.add(message.projectId() + ":" + message.messageId())) {
+                continue;
+            }
+            if (recent.addAndCheck(message.projectId(), message.messageId())) {
+                suspects.computeIfAbsent(message.projectId(), project -> new ArrayList<>()).add(message);
+            }
+            kept.add(message);
+        }
+        Set<Message> stored = new HashSet<>();
+        suspects.forEach((project, candidates) -> {
+            Instant from = candidates.stream().map(Message::timestamp).min(Instant::compareTo).orElseThrow().minus(DUPLICATE_WINDOW);
+            Instant to = candidates.stream().map(Message::timestamp).max(Instant::compareTo).orElseThrow().plus(DUPLICATE_WINDOW);
+            Set<String> existing = store.existingMessageIds(project, candidates.stream().map(Message::messageId).toList(), from, to);
+            candidates.stream().filter(message -> existing.contains(message.messageId())).forEach(stored::add);
+        });
+        if (!stored.isEmpty()) {
+            kept.removeIf(stored::contains);
+        }
+        return kept;
+    }
+
+    private static Event toEvent(Message message, long person, String channel) {
+        return new Event(message.projectId(), message.messageId(), message.type(), message.event(), person, message.anonymousId(),
+                message.userId(), message.timestamp(), message.receivedAt(), message.url(), message.referrer(), message.utmSource(),
+                message.utmMedium(), message.utmCampaign(), channel, message.orderId(), message.revenue(), message.currency(),
+                message.properties(), message.context());
+    }
+}

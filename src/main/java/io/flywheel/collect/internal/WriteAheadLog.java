@@ -1,0 +1,340 @@
+package io.flywheel.collect.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable front of ingestion. Requests queue up; one writer thread writes everything waiting
+ * as one group, forces it to disk, and only then completes the requests (group commit), so an
+ * acknowledged message survives a crash. Records carry a sequence number and a CRC; a torn record
+ * at the end of the log (a group that was never acknowledged) is cut off on start.
+ *
+ * <p>Record layout: {@code int length, long sequence, int crc32c(sequence, payload), payload}.
+ */
+public final class WriteAheadLog implements AutoCloseable {
+
+    /** One durable record. */
+    record Entry(long sequence, byte[] payload) {
+    }
+
+    /** The log cannot take more work now; the caller should answer 503 and let the client retry. */
+    public static final class OverloadedException extends RuntimeException {
+        OverloadedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private record Request(List<byte[]> payloads, CompletableFuture<Long> done) {
+    }
+
+    private record Segment(long firstSequence, Path path) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(WriteAheadLog.class);
+    private static final int HEADER = 16;
+    private static final String SUFFIX = ".wal";
+
+    private final Path directory;
+    private final long segmentBytes;
+    private final BlockingQueue<Request> requests;
+    private final List<Segment> segments = new ArrayList<>();
+    private final Thread writer;
+    private Consumer<List<Entry>> onDurable = entries -> { };
+    private FileChannel channel;
+    private long nextSequence;
+    private volatile long durableSequence;
+    private volatile boolean running = true;
+
+    WriteAheadLog(Path directory, long segmentBytes, int maxQueuedRequests) {
+        this.directory = directory;
+        this.segmentBytes = segmentBytes;
+        this.requests = new ArrayBlockingQueue<>(maxQueuedRequests);
+        this.writer = new Thread(this::writeLoop, "wal-writer");
+        this.writer.setDaemon(true);
+    }
+
+    /**
+     * Reads the log, cuts off a torn tail, and returns the entries after {@code appliedSequence} in
+     * order; call once, before {@link #start}.
+     */
+    List<Entry> recover(long appliedSequence) {
+        try {
+            Files.createDirectories(directory);
+            List<Path> files;
+            try (Stream<Path> listing = Files.list(directory)) {
+                files = listing.filter(path -> path.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+            }
+            List<Entry> pending = new ArrayList<>();
+            long last = appliedSequence;
+            for (int i = 0; i < files.size(); i++) {
+                Path file = files.get(i);
+                segments.add(new Segment(firstSequence(file), file));
+                last = Math.max(last, readSegment(file, i == files.size() - 1, appliedSequence, pending));
+            }
+            nextSequence = last + 1;
+            durableSequence = last;
+            return pending;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot read the write-ahead log in " + directory, e);
+        }
+    }
+
+    private static long readSegment(Path file, boolean lastSegment, long appliedSequence, List<Entry> pending) throws IOException {
+        long last = -1;
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer header = ByteBuffer.allocate(HEADER);
+            long position = 0;
+            long size = in.size();
+            while (position < size) {
+                header.clear();
+                if (in.read(header, position) < HEADER) {
+                    cut(in, file, position, lastSegment, "a truncated header");
+                    break;
+                }
+                header.flip();
+                int length = header.getInt();
+                long sequence = header.getLong();
+                int crc = header.getInt();
+                if (length < 0 || position + HEADER + length > size) {
+                    cut(in, file, position, lastSegment, "a truncated record");
+                    break;
+                }
+                ByteBuffer payload = ByteBuffer.allocate(length);
+                in.read(payload, position + HEADER);
+                if (crc(sequence, payload.array()) != crc) {
+                    cut(in, file, position, lastSegment, "a record with a bad checksum");
+                    break;
+                }
+                if (sequence > appliedSequence) {
+                    pending.add(new Entry(sequence, payload.array()));
+                }
+                last = sequence;
+                position += HEADER + length;
+            }
+        }
+        return last;
+    }
+
+    private static void cut(FileChannel in, Path file, long position, boolean lastSegment, String what) throws IOException {
+        if (!lastSegment) {
+            throw new IOException(file + " has " + what + " at byte " + position + " before the end of the log; refusing to start");
+        }
+        log.warn("Write-ahead log {} ends in {} at byte {} (a write that was never acknowledged); cutting it off", file, what, position);
+        in.truncate(position);
+        in.force(true);
+    }
+
+    /** Starts the writer; {@code onDurable} receives every group after it is on disk, in order. */
+    void start(Consumer<List<Entry>> onDurable) {
+        this.onDurable = onDurable;
+        writer.start();
+    }
+
+    /**
+     * Queues payloads to be written; the future completes with the last sequence number once they
+     * are on disk, or exceptionally if they could not be written.
+     */
+    CompletableFuture<Long> append(List<byte[]> payloads) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new IllegalStateException("the write-ahead log is closed"));
+            return done;
+        }
+        if (!requests.offer(new Request(payloads, done))) {
+            throw new OverloadedException("the write-ahead log queue is full");
+        }
+        return done;
+    }
+
+    int queuedRequests() {
+        return requests.size();
+    }
+
+    long durableSequence() {
+        return durableSequence;
+    }
+
+    /** Deletes segments whose every entry is applied. */
+    synchronized void release(long appliedSequence) {
+        while (segments.size() > 1 && segments.get(1).firstSequence() <= appliedSequence + 1) {
+            Segment old = segments.remove(0);
+            try {
+                Files.deleteIfExists(old.path());
+            }
+            catch (IOException e) {
+                log.warn("Cannot delete applied write-ahead log segment {}", old.path(), e);
+            }
+        }
+    }
+
+    private void writeLoop() {
+        List<Request> group = new ArrayList<>();
+        while (running || !requests.isEmpty()) {
+            try {
+                Request first = requests.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                requests.drainTo(group, 4096);
+                writeGroup(group);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void writeGroup(List<Request> group) {
+        List<Entry> entries = new ArrayList<>();
+        int bytes = 0;
+        for (Request request : group) {
+            for (byte[] payload : request.payloads()) {
+                bytes += HEADER + payload.length;
+            }
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(bytes);
+        long sequence = nextSequence;
+        long[] lastOfRequest = new long[group.size()];
+        for (int i = 0; i < group.size(); i++) {
+            for (byte[] payload : group.get(i).payloads()) {
+                buffer.putInt(payload.length).putLong(sequence).putInt(crc(sequence, payload)).put(payload);
+                entries.add(new Entry(sequence, payload));
+                sequence++;
+            }
+            lastOfRequest[i] = sequence - 1;
+        }
+        buffer.flip();
+        long start = -1;
+        try {
+            FileChannel out = channelFor(nextSequence);
+            start = out.position();
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            out.force(false);
+        }
+        catch (IOException | RuntimeException e) {
+            undo(start);
+            log.error("Writing {} bytes to the write-ahead log failed; {} requests were not acknowledged", bytes, group.size(), e);
+            group.forEach(request -> request.done().completeExceptionally(e));
+            return;
+        }
+        nextSequence = sequence;
+        durableSequence = sequence - 1;
+        try {
+            onDurable.accept(entries);
+        }
+        finally {
+            for (int i = 0; i < group.size(); i++) {
+                group.get(i).done().complete(lastOfRequest[i]);
+            }
+        }
+    }
+
+    /** Cuts a partly written group off again so that the next group starts on a record boundary. */
+    private void undo(long start) {
+        if (start < 0 || channel == null) {
+            return;
+        }
+        try {
+            channel.truncate(start);
+            channel.position(start);
+        }
+        catch (IOException e) {
+            log.error("Cannot cut a failed write off the write-ahead log; closing the segment", e);
+            closeChannel();
+        }
+    }
+
+    private FileChannel channelFor(long firstSequence) throws IOException {
+        if (channel != null && channel.position() < segmentBytes) {
+            return channel;
+        }
+        boolean firstWrite = channel == null;
+        closeChannel();
+        Segment last;
+        synchronized (this) {
+            last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
+        }
+        if (firstWrite && last != null && Files.size(last.path()) < segmentBytes) {
+            // after a restart, keep appending to the last segment
+            channel = FileChannel.open(last.path(), StandardOpenOption.WRITE);
+            channel.position(channel.size());
+            return channel;
+        }
+        Path path = directory.resolve(String.format("%019d", firstSequence) + SUFFIX);
+        channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        synchronized (this) {
+            segments.add(new Segment(firstSequence, path));
+        }
+        syncDirectory();
+        return channel;
+    }
+
+    private void syncDirectory() throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+
+    private void closeChannel() {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        }
+        catch (IOException e) {
+            log.warn("Closing a write-ahead log segment failed", e);
+        }
+        channel = null;
+    }
+
+    private static long firstSequence(Path file) {
+        String name = file.getFileName().toString();
+        return Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+    }
+
+    static int crc(long sequence, byte[] payload) {
+        CRC32C crc = new CRC32C();
+        ByteBuffer prefix = ByteBuffer.allocate(Long.BYTES).putLong(sequence);
+        crc.update(prefix.array());
+        crc.update(payload);
+        return (int) crc.getValue();
+    }
+
+    /** Writes what is queued, then stops. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeChannel();
+    }
+}
