@@ -1,0 +1,139 @@
+package io.flywheel.collect.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flywheel.TestApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class WriteAheadLogTests {
+
+    private final Path directory = TestApplication.freshDataDir().resolve("wal");
+
+    private static List<byte[]> payloads(String... texts) {
+        List<byte[]> payloads = new ArrayList<>();
+        for (String text : texts) {
+            payloads.add(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return payloads;
+    }
+
+    private static List<String> texts(List<WriteAheadLog.Entry> entries) {
+        return entries.stream().map(entry -> new String(entry.payload(), StandardCharsets.UTF_8)).toList();
+    }
+
+    private List<Path> segments() {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.sorted().toList();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void acknowledgedEntriesAreHandedOnInOrderAndRecoveredAfterARestart() throws Exception {
+        List<WriteAheadLog.Entry> handedOn = new CopyOnWriteArrayList<>();
+        WriteAheadLog wal = new WriteAheadLog(directory, 1 << 20, 100);
+        assertThat(wal.recover(-1)).isEmpty();
+        wal.start(handedOn::addAll);
+        assertThat(wal.append(payloads("a", "b")).get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(wal.append(payloads("c")).get(5, TimeUnit.SECONDS)).isEqualTo(2);
+        wal.close();
+        assertThat(texts(handedOn)).containsExactly("a", "b", "c");
+
+        WriteAheadLog reopened = new WriteAheadLog(directory, 1 << 20, 100);
+        List<WriteAheadLog.Entry> unapplied = reopened.recover(0);
+        assertThat(texts(unapplied)).containsExactly("b", "c");
+        assertThat(unapplied.get(0).sequence()).isEqualTo(1);
+        reopened.start(entries -> { });
+        assertThat(reopened.append(payloads("d")).get(5, TimeUnit.SECONDS)).isEqualTo(3);
+        reopened.close();
+    }
+
+    @Test
+    void aTornTailIsCutOffAndTheLogGoesOn() throws Exception {
+        WriteAheadLog wal = new WriteAheadLog(directory, 1 << 20, 100);
+        wal.recover(-1);
+        wal.start(entries -> { });
+        wal.append(payloads("first", "second")).get(5, TimeUnit.SECONDS);
+        wal.close();
+        Path segment = segments().get(0);
+        long goodSize = Files.size(segment);
+        // a crash in the middle of writing a group that was never acknowledged
+        try (FileChannel out = FileChannel.open(segment, StandardOpenOption.APPEND)) {
+            out.write(java.nio.ByteBuffer.wrap(new byte[] {0, 0, 0, 40, 0, 0, 0}));
+        }
+
+        WriteAheadLog reopened = new WriteAheadLog(directory, 1 << 20, 100);
+        assertThat(texts(reopened.recover(-1))).containsExactly("first", "second");
+        assertThat(Files.size(segment)).isEqualTo(goodSize);
+        reopened.start(entries -> { });
+        assertThat(reopened.append(payloads("third")).get(5, TimeUnit.SECONDS)).isEqualTo(2);
+        reopened.close();
+        assertThat(texts(new WriteAheadLog(directory, 1 << 20, 100).recover(-1))).containsExactly("first", "second", "third");
+    }
+
+    @Test
+    void aCorruptRecordBeforeTheEndRefusesToStart() throws Exception {
+        WriteAheadLog wal = new WriteAheadLog(directory, 64, 100);
+        wal.recover(-1);
+        wal.start(entries -> { });
+        for (int i = 0; i < 4; i++) {
+            wal.append(payloads("entry-" + i + "-" + "x".repeat(60))).get(5, TimeUnit.SECONDS);
+        }
+        wal.close();
+        Path first = segments().get(0);
+        byte[] bytes = Files.readAllBytes(first);
+        bytes[bytes.length - 1] ^= 0x55;
+        Files.write(first, bytes);
+        assertThatThrownBy(() -> new WriteAheadLog(directory, 64, 100).recover(-1))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasRootCauseMessage(first + " has a record with a bad checksum at byte 0 before the end of the log; refusing to start");
+    }
+
+    @Test
+    void appliedSegmentsAreDeleted() throws Exception {
+        WriteAheadLog wal = new WriteAheadLog(directory, 64, 100);
+        wal.recover(-1);
+        wal.start(entries -> { });
+        for (int i = 0; i < 5; i++) {
+            wal.append(payloads("entry-" + i + "-" + "x".repeat(60))).get(5, TimeUnit.SECONDS);
+        }
+        assertThat(segments()).hasSize(5);
+        wal.release(2);
+        assertThat(segments()).hasSize(2);
+        wal.close();
+        assertThat(texts(new WriteAheadLog(directory, 64, 100).recover(2))).containsExactly(
+                "entry-3-" + "x".repeat(60), "entry-4-" + "x".repeat(60));
+    }
+
+    @Test
+    void aFullQueueIsReportedAtOnce() {
+        WriteAheadLog wal = new WriteAheadLog(directory, 1 << 20, 1);
+        wal.recover(-1);
+        // not started: nothing drains the queue
+        wal.append(payloads("a"));
+        assertThatThrownBy(() -> wal.append(payloads("b"))).isInstanceOf(WriteAheadLog.OverloadedException.class);
+    }
+
+    @Test
+    void messagesSurviveTheCodec() {
+        Message message = new Message(3, "m-1", "track", "Order Completed", "anon", "user", null, null,
+                java.time.Instant.parse("2026-01-01T00:00:00.123456789Z"), java.time.Instant.parse("2026-01-01T00:00:01Z"),
+                "https://x/?a=1", null, "wechat", "social", "spring", "gclid", "o-1", 12.5, "CNY", "{\"名\":\"值\"}", "{}");
+        assertThat(MessageCodec.decode(MessageCodec.encode(message))).isEqualTo(message);
+    }
+}
