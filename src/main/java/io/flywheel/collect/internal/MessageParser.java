@@ -52,10 +52,6 @@ public final class MessageParser {
         if (!TYPES.contains(callType)) {
             throw new InvalidMessageException("type must be one of track, page, screen, identify, group or alias, not '" + callType + "'");
         }
-        String encoded = json.writeValueAsString(node);
-        if (encoded.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
-            throw new InvalidMessageException("a message must be at most 32 KB");
-        }
         String anonymousId = id(node, "anonymousId");
         String userId = id(node, "userId");
         if (anonymousId == null && userId == null) {
@@ -97,11 +93,27 @@ public final class MessageParser {
         if (revenue == null) {
             revenue = number(properties, "total");
         }
+        String propertiesJson = properties == null ? "{}" : json.writeValueAsString(properties);
+        String contextJson = context == null ? "{}" : json.writeValueAsString(context);
+        // properties and context are nearly all of a message; the few other fields fit in the margin
+        if (utf8Length(propertiesJson) + utf8Length(contextJson) > MAX_MESSAGE_BYTES - 1024) {
+            throw new InvalidMessageException("a message must be at most 32 KB");
+        }
         return new Message(projectId, messageId, callType, event, anonymousId, userId, previousId, groupId, timestamp, receivedAt,
                 truncate(url, 2048), truncate(referrer, 2048), truncate(utmSource, 200), truncate(utmMedium, 200),
                 truncate(utmCampaign, 200), clickId, truncate(orderId, 200), revenue, truncate(text(properties, "currency"), 16),
-                properties == null ? "{}" : json.writeValueAsString(properties),
-                context == null ? "{}" : json.writeValueAsString(context));
+                propertiesJson, contextJson);
+    }
+
+    private static int utf8Length(String text) {
+        int length = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                length += c >= 0x800 && !Character.isSurrogate(c) ? 2 : 1;
+            }
+        }
+        return length;
     }
 
     private static String eventName(String type, JsonNode node) {

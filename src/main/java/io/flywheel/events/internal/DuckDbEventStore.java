@@ -62,8 +62,8 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 order_id     VARCHAR,
                 revenue      DOUBLE,
                 currency     VARCHAR,
-                properties   JSON,
-                context      JSON
+                properties   VARCHAR,
+                context      VARCHAR
             );
             CREATE TABLE IF NOT EXISTS identities (
                 project_id  BIGINT  NOT NULL,
@@ -337,7 +337,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         String sql = """
                 SELECT project_id, message_id, type, event, person_id, anonymous_id, user_id, epoch_us(ts), epoch_us(received_at),
                        url, referrer, utm_source, utm_medium, utm_campaign, channel, order_id, revenue, currency,
-                       CAST(properties AS VARCHAR), CAST(context AS VARCHAR)
+                       properties, context
                 FROM events WHERE project_id = ? ORDER BY received_at DESC LIMIT ?""";
         try (Connection connection = reader(); PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, projectId);
