@@ -2,6 +2,8 @@ package io.flywheel.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.options;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -254,6 +256,23 @@ class TrackingApiTests {
                         .header("Access-Control-Request-Headers", "content-type"))
                 .andExpect(status().isOk())
                 .andExpect(header().string("Access-Control-Allow-Origin", "https://shop.example.com"));
+    }
+
+    @Test
+    void theSourcesPageShowsTheSnippetAndLiveEvents() throws Exception {
+        send("/v1/track", "{\"anonymousId\":\"live\",\"event\":\"Seen Live\"}").andExpect(status().isOk());
+        stored(1);
+        mvc.perform(get("/p/" + project.id() + "/sources").with(user("admin").roles("ADMIN")))
+                .andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("data-write-key=&quot;" + project.writeKey() + "&quot;")))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("Seen Live")));
+        mvc.perform(get("/p/" + project.id() + "/sources/live").with(user("admin").roles("ADMIN")))
+                .andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("Seen Live")))
+                .andExpect(content().string(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("<html"))));
+        mvc.perform(get("/sdk/flywheel.js"))
+                .andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("sendBeacon")));
     }
 
     @Test
