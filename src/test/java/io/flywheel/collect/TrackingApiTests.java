@@ -2,6 +2,7 @@ package io.flywheel.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.options;
@@ -273,6 +274,39 @@ class TrackingApiTests {
         mvc.perform(get("/sdk/flywheel.js"))
                 .andExpect(status().isOk())
                 .andExpect(content().string(org.hamcrest.Matchers.containsString("sendBeacon")));
+    }
+
+    @Test
+    void operatorsEditChannelRulesAndNewTouchesFollowThem() throws Exception {
+        var operator = user("admin").roles("ADMIN");
+        mvc.perform(post("/p/" + project.id() + "/sources/channels").with(operator).with(csrf())
+                        .param("position", "1", "2").param("channel", "Partners", "")
+                        .param("field", "utm_campaign", "utm_source").param("operator", "contains", "equals")
+                        .param("values", "partner", ""))
+                .andExpect(status().is3xxRedirection());
+        mvc.perform(get("/p/" + project.id() + "/sources/channels").with(operator)
+                        .param("url", "https://s.com/?utm_source=x&utm_campaign=spring-partner").param("referrer", ""))
+                .andExpect(status().isOk())
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("Channel: Partners (rule 1")));
+
+        send("/v1/page", "{\"anonymousId\":\"p-1\",\"properties\":{\"url\":\"https://s.com/?utm_campaign=big-partner-day\"}}")
+                .andExpect(status().isOk());
+        send("/v1/page", "{\"anonymousId\":\"p-2\",\"properties\":{\"url\":\"https://s.com/?utm_source=wechat\"}}")
+                .andExpect(status().isOk());
+        List<Event> stored = stored(2);
+        assertThat(byAnonymous(stored, "p-1").channel()).isEqualTo("Partners");
+        assertThat(byAnonymous(stored, "p-2").channel()).as("the custom rules replaced the defaults").isEqualTo("Direct");
+
+        mvc.perform(post("/p/" + project.id() + "/sources/channels").with(operator).with(csrf())
+                        .param("position", "1").param("channel", "Broken").param("field", "nowhere").param("operator", "equals")
+                        .param("values", "x"))
+                .andExpect(status().is3xxRedirection())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash().attribute("error",
+                        org.hamcrest.Matchers.startsWith("rule 1:")));
+        mvc.perform(post("/p/" + project.id() + "/sources/channels/reset").with(operator).with(csrf()))
+                .andExpect(status().is3xxRedirection());
+        mvc.perform(get("/p/" + project.id() + "/sources/channels").with(operator).param("url", "https://s.com/?utm_source=wechat"))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("Channel: WeChat")));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.flywheel.collect.internal;
 
+import io.flywheel.collect.ChannelRuleBook;
 import io.flywheel.events.Event;
 import io.flywheel.events.EventStore;
 import io.flywheel.events.IngestBatch;
@@ -27,12 +28,12 @@ final class Applier {
     }
 
     private final EventStore store;
-    private final ChannelRules channels;
+    private final ChannelRuleBook channels;
     private final int recentCapacity;
     private Identities identities;
     private RecentMessageIds recent;
 
-    Applier(EventStore store, ChannelRules channels, int recentCapacity) {
+    Applier(EventStore store, ChannelRuleBook channels, int recentCapacity) {
         this.store = store;
         this.channels = channels;
         this.recentCapacity = recentCapacity;
@@ -62,7 +63,7 @@ final class Applier {
         List<Event> events = new ArrayList<>(fresh.size());
         for (Message message : fresh) {
             long person = identities.resolve(message, changes);
-            events.add(toEvent(message, person, channels.resolve(message)));
+            events.add(toEvent(message, person, ChannelRules.resolve(message, channels.rules(message.projectId()))));
         }
         long position = entries.get(entries.size() - 1).sequence();
         store.apply(new IngestBatch(events, changes.links(), changes.merges(), SOURCE, position));

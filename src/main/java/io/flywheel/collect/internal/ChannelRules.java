@@ -1,92 +1,60 @@
 package io.flywheel.collect.internal;
 
+import io.flywheel.collect.ChannelRule;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Predicate;
 
 /**
  * Resolves the acquisition channel of a touch from UTM parameters, click ids and the referrer, by
- * ordered rules: the first rule that matches wins; a page view with none of these is Direct.
- * Messages that are not touches (server-side events without page data) get no channel.
+ * ordered rules: the first rule that matches wins; a page view that none matches is Direct.
+ * Messages that are not touches (server-side events without page data, moves inside the site) get
+ * no channel.
  */
 public final class ChannelRules {
 
     public static final String DIRECT = "Direct";
 
-    /** One rule: a name for the console and the channel it assigns. */
-    record Rule(String channel, Predicate<Touch> matches) {
+    /** The outcome of resolving a touch: the channel and the 0-based index of the rule that matched (-1 when none). */
+    public record Resolution(String channel, int rule) {
     }
 
-    /** What a rule looks at, normalised to lower case. */
-    record Touch(String source, String medium, String clickId, String referrerHost, String pageHost) {
-
-        boolean sourceIs(String... names) {
-            return source != null && List.of(names).contains(source);
-        }
-
-        boolean mediumIs(String... names) {
-            return medium != null && List.of(names).contains(medium);
-        }
-
-        boolean referrerEndsWith(String... hosts) {
-            if (referrerHost == null) {
-                return false;
-            }
-            for (String host : hosts) {
-                if (referrerHost.equals(host) || referrerHost.endsWith("." + host)) {
-                    return true;
-                }
-            }
-            return false;
-        }
+    private ChannelRules() {
     }
 
-    private static final String[] SEARCH_ENGINES = {"google.com", "google.com.hk", "baidu.com", "bing.com", "so.com", "sogou.com",
-            "sm.cn", "yandex.ru", "duckduckgo.com", "yahoo.com", "toutiao.com"};
-
-    static final List<Rule> DEFAULTS = List.of(
-            new Rule("SEM", touch -> touch.clickId() != null || touch.mediumIs("cpc", "ppc", "paid", "sem", "paidsearch", "paid_search")),
-            new Rule("WeChat", touch -> touch.sourceIs("wechat", "weixin") || touch.referrerEndsWith("weixin.qq.com")),
-            new Rule("Douyin", touch -> touch.sourceIs("douyin", "tiktok") || touch.referrerEndsWith("douyin.com")),
-            new Rule("Xiaohongshu", touch -> touch.sourceIs("xiaohongshu", "xhs", "redbook") || touch.referrerEndsWith("xiaohongshu.com", "xhslink.com")),
-            new Rule("Referral", touch -> touch.sourceIs("referral", "invite") || touch.mediumIs("referral", "invite")),
-            new Rule("Email", touch -> touch.mediumIs("email", "edm")),
-            new Rule("SEO", touch -> touch.source() == null && touch.referrerEndsWith(SEARCH_ENGINES)),
-            new Rule("Social", touch -> touch.mediumIs("social") || touch.referrerEndsWith("weibo.com", "zhihu.com", "bilibili.com",
-                    "facebook.com", "twitter.com", "x.com", "linkedin.com")),
-            new Rule("Campaign", touch -> touch.source() != null),
-            new Rule("Other sites", touch -> touch.referrerHost() != null));
-
-    private final List<Rule> rules;
-
-    public ChannelRules() {
-        this(DEFAULTS);
+    /** The channel of this message's touch under the rules, or null when it is not a touch. */
+    public static String resolve(Message message, List<ChannelRule> rules) {
+        Resolution resolution = resolve(message.type(), message.url(), message.referrer(), message.utmSource(), message.utmMedium(),
+                message.utmCampaign(), message.clickId(), rules);
+        return resolution == null ? null : resolution.channel();
     }
 
-    ChannelRules(List<Rule> rules) {
-        this.rules = List.copyOf(rules);
-    }
-
-    /** The channel of this message's touch, or null when it is not a touch. */
-    public String resolve(Message message) {
-        boolean pageLike = message.type().equals("page") || message.type().equals("screen") || message.url() != null;
-        boolean campaign = message.utmSource() != null || message.utmMedium() != null || message.clickId() != null;
-        if (!pageLike && !campaign && message.referrer() == null) {
+    public static Resolution resolve(String type, String url, String referrer, String utmSource, String utmMedium, String utmCampaign,
+            String clickId, List<ChannelRule> rules) {
+        boolean pageLike = type.equals("page") || type.equals("screen") || url != null;
+        boolean campaign = utmSource != null || utmMedium != null || clickId != null;
+        if (!pageLike && !campaign && referrer == null) {
             return null;
         }
-        String pageHost = host(message.url());
-        String referrerHost = host(message.referrer());
+        String pageHost = host(url);
+        String referrerHost = host(referrer);
         if (referrerHost != null && referrerHost.equals(pageHost) && !campaign) {
-            return null; // moving around inside the site is not a new touch
+            return null;
         }
-        Touch touch = new Touch(lower(message.utmSource()), lower(message.utmMedium()), message.clickId(), referrerHost, pageHost);
-        for (Rule rule : rules) {
-            if (rule.matches().test(touch)) {
-                return rule.channel();
+        for (int i = 0; i < rules.size(); i++) {
+            ChannelRule rule = rules.get(i);
+            String value = switch (rule.field()) {
+                case UTM_SOURCE -> lower(utmSource);
+                case UTM_MEDIUM -> lower(utmMedium);
+                case UTM_CAMPAIGN -> lower(utmCampaign);
+                case REFERRER_HOST -> referrerHost;
+                case CLICK_ID -> lower(clickId);
+            };
+            if (rule.matches(value)) {
+                return new Resolution(rule.channel(), i);
             }
         }
-        return DIRECT;
+        return new Resolution(DIRECT, -1);
     }
 
     static String host(String url) {

@@ -1,5 +1,6 @@
 package io.flywheel.collect.internal;
 
+import io.flywheel.collect.ChannelRuleBook;
 import io.flywheel.events.EventStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -27,7 +28,7 @@ public class Ingestion implements SmartLifecycle {
 
     private final CollectProperties properties;
     private final EventStore store;
-    private final ChannelRules channels = new ChannelRules();
+    private final ChannelRuleBook channels;
     private final LinkedBlockingQueue<WriteAheadLog.Entry> pending = new LinkedBlockingQueue<>();
     private final Counter accepted;
     private final Counter stored;
@@ -40,9 +41,10 @@ public class Ingestion implements SmartLifecycle {
     private volatile long appliedSequence = -1;
     private volatile boolean running;
 
-    public Ingestion(CollectProperties properties, EventStore store, MeterRegistry meters) {
+    public Ingestion(CollectProperties properties, EventStore store, ChannelRuleBook channels, MeterRegistry meters) {
         this.properties = properties;
         this.store = store;
+        this.channels = channels;
         this.accepted = Counter.builder("flywheel.ingest.accepted").description("messages acknowledged").register(meters);
         this.stored = Counter.builder("flywheel.ingest.stored").description("events written to the event store").register(meters);
         this.duplicates = Counter.builder("flywheel.ingest.duplicates").description("messages dropped as duplicates").register(meters);

@@ -27,7 +27,7 @@ public final class MessageParser {
     static final int MAX_ID_LENGTH = 256;
     static final int MAX_EVENT_LENGTH = 200;
     static final Set<String> TYPES = Set.of("track", "page", "screen", "identify", "group", "alias");
-    private static final Set<String> CLICK_IDS = Set.of("gclid", "msclkid", "bd_vid", "qhclickid", "fbclid", "ttclid", "clickid");
+    static final Set<String> CLICK_IDS = Set.of("gclid", "msclkid", "bd_vid", "qhclickid", "fbclid", "ttclid", "clickid");
     /** Timestamps further than this in the future are taken to be wrong clocks and replaced by receipt time. */
     private static final Duration MAX_FUTURE = Duration.ofDays(1);
 
