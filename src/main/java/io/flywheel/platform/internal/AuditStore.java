@@ -53,11 +53,12 @@ class AuditStore {
 
     private static AuditEntry map(ResultSet row, int number) throws SQLException {
         long projectId = row.getLong("project_id");
+        Long project = row.wasNull() ? null : projectId;
         return new AuditEntry(
                 row.getLong("id"),
                 row.getTimestamp("at").toInstant(),
                 row.getString("actor"),
-                row.wasNull() ? null : projectId,
+                project,
                 row.getString("action"),
                 row.getString("target"),
                 row.getString("detail"));
