@@ -1,5 +1,6 @@
 package io.flywheel;
 
+import io.flywheel.demo.DemoCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,6 +10,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class FlywheelApplication {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(DemoCommand.NAME)) {
+            DemoCommand.run(args, FlywheelApplication.class);
+            return;
+        }
         SpringApplication.run(FlywheelApplication.class, args);
     }
 }

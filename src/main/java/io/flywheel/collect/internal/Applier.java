@@ -53,6 +53,11 @@ final class Applier {
         recent = ids;
     }
 
+    /** New persons of the project get ids above {@code personId}. */
+    void reserve(long projectId, long personId) {
+        identities.reserveUpTo(projectId, personId);
+    }
+
     Outcome apply(List<WriteAheadLog.Entry> entries) {
         List<Message> messages = new ArrayList<>(entries.size());
         for (WriteAheadLog.Entry entry : entries) {

@@ -1,6 +1,7 @@
 package io.flywheel.collect.internal;
 
 import io.flywheel.collect.ChannelRuleBook;
+import io.flywheel.demo.DemoData;
 import io.flywheel.events.EventStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -9,11 +10,13 @@ import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,6 +33,7 @@ public class Ingestion implements SmartLifecycle {
     private final EventStore store;
     private final ChannelRuleBook channels;
     private final LinkedBlockingQueue<WriteAheadLog.Entry> pending = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<DemoData.LoadStarted> reservations = new ConcurrentLinkedQueue<>();
     private final Counter accepted;
     private final Counter stored;
     private final Counter duplicates;
@@ -134,11 +138,23 @@ public class Ingestion implements SmartLifecycle {
         }
     }
 
+    /**
+     * Demo data is written straight to the event store with person ids 1..N; new persons from
+     * tracking must be numbered above them. Handed to the applier thread, which owns the identities.
+     */
+    @EventListener
+    void on(DemoData.LoadStarted started) {
+        reservations.add(started);
+    }
+
     /** A batch that fails is retried until it succeeds: acknowledged messages are never dropped. */
     private void applyWithRetry(List<WriteAheadLog.Entry> batch) {
         long backoff = 100;
         while (true) {
             try {
+                for (DemoData.LoadStarted started; (started = reservations.poll()) != null; ) {
+                    applier.reserve(started.projectId(), started.persons());
+                }
                 Applier.Outcome outcome = applyTime.record(() -> applier.apply(batch));
                 stored.increment(outcome.stored());
                 duplicates.increment(outcome.duplicates());
