@@ -23,18 +23,26 @@ done
 KEY=$(curl -sf -u admin:bench-password -H 'Content-Type: application/json' -d '{"name":"Bench"}' \
   "http://127.0.0.1:$PORT/api/v1/projects" | sed 's/.*"writeKey":"\([^"]*\)".*/\1/')
 echo "heap: -Xmx$HEAP, cores: $(nproc), duration: ${SECONDS_PER_RUN}s per scenario"
+metric() {
+  curl -sf -u admin:bench-password "http://127.0.0.1:$PORT/actuator/metrics/$1" | sed 's/.*"value":\([0-9.E]*\).*/\1/'
+}
+drain() {
+  for _ in $(seq 1 300); do
+    [ "$(metric flywheel.ingest.lag)" = "0.0" ] && return
+    sleep 1
+  done
+}
 run() {
   local name=$1; shift
-  printf '%-34s ' "$name"
+  drain
+  printf '%-40s ' "$name"
   WRITE_KEY=$KEY "$@" -s bench/tracking.lua "http://127.0.0.1:$PORT" | tail -1
 }
 run "warm-up (batches of 100)" env BATCH_SIZE=100 wrk -t1 -c16 -d10s
 run "batches of 100, 32 connections" env BATCH_SIZE=100 wrk -t1 -c32 -d"${SECONDS_PER_RUN}s"
 run "single events, 64 connections" env BATCH_SIZE=1 wrk -t1 -c64 -d"${SECONDS_PER_RUN}s"
-if [ -n "${HALF_RATE_DELAY_MS:-}" ]; then
-  run "batches, paced (DELAY_MS=$HALF_RATE_DELAY_MS)" env BATCH_SIZE=100 DELAY_MS="$HALF_RATE_DELAY_MS" wrk -t1 -c32 -d"${SECONDS_PER_RUN}s" --latency
-fi
-stored=$(curl -sf -u admin:bench-password "http://127.0.0.1:$PORT/actuator/metrics/flywheel.ingest.stored" | sed 's/.*"value":\([0-9.E]*\).*/\1/')
-accepted=$(curl -sf -u admin:bench-password "http://127.0.0.1:$PORT/actuator/metrics/flywheel.ingest.accepted" | sed 's/.*"value":\([0-9.E]*\).*/\1/')
-heap=$(curl -sf -u admin:bench-password "http://127.0.0.1:$PORT/actuator/metrics/jvm.memory.used?tag=area:heap" | sed 's/.*"value":\([0-9.E]*\).*/\1/')
-echo "accepted: $accepted  stored: $stored  heap used at end: $heap bytes"
+# paced: 32 connections each waiting DELAY_MS between batches (default 100 ms, about 300 batches/s)
+run "batches of 100, paced (DELAY_MS=${DELAY_MS:-100})" env BATCH_SIZE=100 DELAY_MS="${DELAY_MS:-100}" wrk -t1 -c32 -d"${SECONDS_PER_RUN}s"
+run "single events, paced (DELAY_MS=${SINGLE_DELAY_MS:-10})" env BATCH_SIZE=1 DELAY_MS="${SINGLE_DELAY_MS:-10}" wrk -t1 -c32 -d"${SECONDS_PER_RUN}s"
+drain
+echo "accepted: $(metric flywheel.ingest.accepted)  stored: $(metric flywheel.ingest.stored)  duplicates: $(metric flywheel.ingest.duplicates)  heap used at end: $(metric 'jvm.memory.used?tag=area:heap') bytes"
