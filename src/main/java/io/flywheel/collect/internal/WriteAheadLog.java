@@ -6,12 +6,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -22,8 +27,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The durable front of ingestion. Requests queue up; one writer thread writes everything waiting
  * as one group, forces it to disk, and only then completes the requests (group commit), so an
- * acknowledged message survives a crash. Records carry a sequence number and a CRC; a torn record
- * at the end of the log (a group that was never acknowledged) is cut off on start.
+ * acknowledged message survives a crash.
+ *
+ * <p>Segments are zero-filled to their full size before use (by a background thread, one spare
+ * ahead), so that a group commit only has to flush data, not file-size metadata: on ext4 that is
+ * the difference between ~0.1 ms and ~15 ms per commit. The end of the log is therefore found by
+ * reading, not by file size: records carry consecutive sequence numbers and a CRC, and the log
+ * ends at the first record that is zero, torn, or out of sequence.
  *
  * <p>Record layout: {@code int length, long sequence, int crc32c(sequence, payload), payload}.
  */
@@ -49,15 +59,25 @@ public final class WriteAheadLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WriteAheadLog.class);
     private static final int HEADER = 16;
     private static final String SUFFIX = ".wal";
+    private static final String SPARE_SUFFIX = ".spare";
+    private static final int ZEROS = 1 << 20;
 
     private final Path directory;
     private final long segmentBytes;
     private final BlockingQueue<Request> requests;
     private final List<Segment> segments = new ArrayList<>();
     private final Thread writer;
+    private final ExecutorService preparer = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "wal-preparer");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private Future<Path> spare;
+    private long spares;
     private Consumer<List<Entry>> onDurable = entries -> { };
     private FileChannel channel;
     private long nextSequence;
+    private long lastSegmentEnd;
     private volatile long durableSequence;
     private volatile boolean running = true;
 
@@ -70,8 +90,8 @@ public final class WriteAheadLog implements AutoCloseable {
     }
 
     /**
-     * Reads the log, cuts off a torn tail, and returns the entries after {@code appliedSequence} in
-     * order; call once, before {@link #start}.
+     * Reads the log and returns the entries after {@code appliedSequence} in order; call once,
+     * before {@link #start}.
      */
     List<Entry> recover(long appliedSequence) {
         try {
@@ -80,12 +100,23 @@ public final class WriteAheadLog implements AutoCloseable {
             try (Stream<Path> listing = Files.list(directory)) {
                 files = listing.filter(path -> path.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
             }
+            try (Stream<Path> leftovers = Files.list(directory)) {
+                for (Path leftover : leftovers.filter(path -> path.getFileName().toString().endsWith(SPARE_SUFFIX)).toList()) {
+                    Files.delete(leftover);
+                }
+            }
             List<Entry> pending = new ArrayList<>();
             long last = appliedSequence;
             for (int i = 0; i < files.size(); i++) {
                 Path file = files.get(i);
-                segments.add(new Segment(firstSequence(file), file));
-                last = Math.max(last, readSegment(file, i == files.size() - 1, appliedSequence, pending));
+                long first = firstSequence(file);
+                segments.add(new Segment(first, file));
+                boolean lastSegment = i == files.size() - 1;
+                long[] end = readSegment(file, first, lastSegment, appliedSequence, pending);
+                last = Math.max(last, end[0]);
+                if (lastSegment) {
+                    lastSegmentEnd = end[1];
+                }
             }
             nextSequence = last + 1;
             durableSequence = last;
@@ -96,54 +127,64 @@ public final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    private static long readSegment(Path file, boolean lastSegment, long appliedSequence, List<Entry> pending) throws IOException {
+    /** Returns the last sequence read (or -1) and the byte position where the segment's data ends. */
+    private static long[] readSegment(Path file, long firstSequence, boolean lastSegment, long appliedSequence, List<Entry> pending)
+            throws IOException {
         long last = -1;
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        long expected = firstSequence;
+        long position = 0;
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer header = ByteBuffer.allocate(HEADER);
-            long position = 0;
             long size = in.size();
-            while (position < size) {
+            while (position + HEADER <= size) {
                 header.clear();
-                if (in.read(header, position) < HEADER) {
-                    cut(in, file, position, lastSegment, "a truncated header");
-                    break;
-                }
+                in.read(header, position);
                 header.flip();
                 int length = header.getInt();
                 long sequence = header.getLong();
                 int crc = header.getInt();
-                if (length < 0 || position + HEADER + length > size) {
-                    cut(in, file, position, lastSegment, "a truncated record");
-                    break;
+                if (length == 0 && sequence == 0 && crc == 0) {
+                    break; // the zero-filled rest of a segment
                 }
-                ByteBuffer payload = ByteBuffer.allocate(length);
-                in.read(payload, position + HEADER);
-                if (crc(sequence, payload.array()) != crc) {
-                    cut(in, file, position, lastSegment, "a record with a bad checksum");
+                String problem = null;
+                byte[] payload = null;
+                if (length < 0 || position + HEADER + length > size) {
+                    problem = "a truncated record";
+                }
+                else {
+                    ByteBuffer body = ByteBuffer.allocate(length);
+                    in.read(body, position + HEADER);
+                    payload = body.array();
+                    if (crc(sequence, payload) != crc) {
+                        problem = "a record with a bad checksum";
+                    }
+                    else if (sequence != expected) {
+                        problem = "a record out of sequence";
+                    }
+                }
+                if (problem != null) {
+                    if (!lastSegment) {
+                        throw new IOException(file + " has " + problem + " at byte " + position + " before the end of the log; refusing to start");
+                    }
+                    log.warn("Write-ahead log {} ends in {} at byte {} (a write that was never acknowledged); writing on from there",
+                            file, problem, position);
                     break;
                 }
                 if (sequence > appliedSequence) {
-                    pending.add(new Entry(sequence, payload.array()));
+                    pending.add(new Entry(sequence, payload));
                 }
                 last = sequence;
+                expected = sequence + 1;
                 position += HEADER + length;
             }
         }
-        return last;
-    }
-
-    private static void cut(FileChannel in, Path file, long position, boolean lastSegment, String what) throws IOException {
-        if (!lastSegment) {
-            throw new IOException(file + " has " + what + " at byte " + position + " before the end of the log; refusing to start");
-        }
-        log.warn("Write-ahead log {} ends in {} at byte {} (a write that was never acknowledged); cutting it off", file, what, position);
-        in.truncate(position);
-        in.force(true);
+        return new long[] {last, position};
     }
 
     /** Starts the writer; {@code onDurable} receives every group after it is on disk, in order. */
     void start(Consumer<List<Entry>> onDurable) {
         this.onDurable = onDurable;
+        spare = preparer.submit(this::prepareSpare);
         writer.start();
     }
 
@@ -253,17 +294,19 @@ public final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    /** Cuts a partly written group off again so that the next group starts on a record boundary. */
+    /**
+     * After a failed write the next group starts where the failed one did; its records overwrite
+     * whatever part was written, and recovery stops at the first record out of sequence anyway.
+     */
     private void undo(long start) {
         if (start < 0 || channel == null) {
             return;
         }
         try {
-            channel.truncate(start);
             channel.position(start);
         }
         catch (IOException e) {
-            log.error("Cannot cut a failed write off the write-ahead log; closing the segment", e);
+            log.error("Cannot rewind the write-ahead log after a failed write; closing the segment", e);
             closeChannel();
         }
     }
@@ -278,19 +321,52 @@ public final class WriteAheadLog implements AutoCloseable {
         synchronized (this) {
             last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
         }
-        if (firstWrite && last != null && Files.size(last.path()) < segmentBytes) {
-            // after a restart, keep appending to the last segment
+        if (firstWrite && last != null && lastSegmentEnd < segmentBytes) {
+            // after a restart, write on where the last segment's data ends
             channel = FileChannel.open(last.path(), StandardOpenOption.WRITE);
-            channel.position(channel.size());
+            channel.position(lastSegmentEnd);
             return channel;
         }
         Path path = directory.resolve(String.format("%019d", firstSequence) + SUFFIX);
-        channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.move(takeSpare(), path, StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory();
+        channel = FileChannel.open(path, StandardOpenOption.WRITE);
         synchronized (this) {
             segments.add(new Segment(firstSequence, path));
         }
-        syncDirectory();
         return channel;
+    }
+
+    /** The zero-filled spare segment, waiting for it if it is still being prepared; starts the next one. */
+    private Path takeSpare() throws IOException {
+        try {
+            Path ready = spare.get();
+            spare = preparer.submit(this::prepareSpare);
+            return ready;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for a write-ahead log segment", e);
+        }
+        catch (ExecutionException e) {
+            spare = preparer.submit(this::prepareSpare);
+            throw new IOException("cannot prepare a write-ahead log segment: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private Path prepareSpare() throws IOException {
+        Path path = directory.resolve("segment-" + (++spares) + SPARE_SUFFIX);
+        Files.deleteIfExists(path);
+        ByteBuffer zeros = ByteBuffer.allocate(ZEROS);
+        try (FileChannel out = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (long written = 0; written < segmentBytes; ) {
+                zeros.clear();
+                zeros.limit((int) Math.min(ZEROS, segmentBytes - written));
+                written += out.write(zeros);
+            }
+            out.force(true);
+        }
+        return path;
     }
 
     private void syncDirectory() throws IOException {
@@ -336,5 +412,6 @@ public final class WriteAheadLog implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeChannel();
+        preparer.shutdownNow();
     }
 }

@@ -2,6 +2,7 @@ package io.flywheel.collect.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.flywheel.TestApplication;
 import java.io.IOException;
@@ -36,7 +37,7 @@ class WriteAheadLogTests {
 
     private List<Path> segments() {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.sorted().toList();
+            return files.filter(path -> path.toString().endsWith(".wal")).sorted().toList();
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -64,26 +65,41 @@ class WriteAheadLogTests {
     }
 
     @Test
-    void aTornTailIsCutOffAndTheLogGoesOn() throws Exception {
+    void aTornTailEndsTheLogAndNewEntriesFollowTheLastGoodOne() throws Exception {
         WriteAheadLog wal = new WriteAheadLog(directory, 1 << 20, 100);
         wal.recover(-1);
         wal.start(entries -> { });
         wal.append(payloads("first", "second")).get(5, TimeUnit.SECONDS);
         wal.close();
         Path segment = segments().get(0);
-        long goodSize = Files.size(segment);
-        // a crash in the middle of writing a group that was never acknowledged
-        try (FileChannel out = FileChannel.open(segment, StandardOpenOption.APPEND)) {
-            out.write(java.nio.ByteBuffer.wrap(new byte[] {0, 0, 0, 40, 0, 0, 0}));
+        assertThat(Files.size(segment)).as("segments are zero-filled to full size").isEqualTo(1 << 20);
+        // a crash in the middle of writing a group that was never acknowledged: half a record after the good ones
+        long end = 2L * (16 + "first".length()) + 1;
+        try (FileChannel out = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            out.write(java.nio.ByteBuffer.wrap(new byte[] {0, 0, 0, 40, 0, 0, 0, 0, 0, 0, 0, 2, 1, 2}), end);
         }
 
         WriteAheadLog reopened = new WriteAheadLog(directory, 1 << 20, 100);
         assertThat(texts(reopened.recover(-1))).containsExactly("first", "second");
-        assertThat(Files.size(segment)).isEqualTo(goodSize);
         reopened.start(entries -> { });
         assertThat(reopened.append(payloads("third")).get(5, TimeUnit.SECONDS)).isEqualTo(2);
         reopened.close();
         assertThat(texts(new WriteAheadLog(directory, 1 << 20, 100).recover(-1))).containsExactly("first", "second", "third");
+    }
+
+    @Test
+    void recordsOutOfSequenceEndTheLog() throws Exception {
+        WriteAheadLog wal = new WriteAheadLog(directory, 1 << 20, 100);
+        wal.recover(-1);
+        wal.start(entries -> { });
+        wal.append(payloads("a", "b", "c")).get(5, TimeUnit.SECONDS);
+        wal.close();
+        Path segment = segments().get(0);
+        byte[] bytes = Files.readAllBytes(segment);
+        // copy record "a" (sequence 0) over record "c" (sequence 2): a stale but intact record
+        System.arraycopy(bytes, 0, bytes, 2 * 17, 17);
+        Files.write(segment, bytes);
+        assertThat(texts(new WriteAheadLog(directory, 1 << 20, 100).recover(-1))).containsExactly("a", "b");
     }
 
     @Test
@@ -113,6 +129,11 @@ class WriteAheadLogTests {
             wal.append(payloads("entry-" + i + "-" + "x".repeat(60))).get(5, TimeUnit.SECONDS);
         }
         assertThat(segments()).hasSize(5);
+        await().atMost(java.time.Duration.ofSeconds(5)).until(() -> {
+            try (Stream<Path> files = Files.list(directory)) {
+                return files.anyMatch(path -> path.toString().endsWith(".spare"));
+            }
+        });
         wal.release(2);
         assertThat(segments()).hasSize(2);
         wal.close();
