@@ -472,7 +472,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    private Connection reader() throws SQLException {
+    Connection reader() throws SQLException {
         checkOpen();
         return writer.duplicate();
     }

@@ -1,5 +1,6 @@
 package io.flywheel.events.internal;
 
+import io.flywheel.events.EventAnalytics;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -9,5 +10,10 @@ class EventStoreConfiguration {
     @Bean(destroyMethod = "close")
     DuckDbEventStore eventStore(EventStoreProperties properties) {
         return new DuckDbEventStore(properties);
+    }
+
+    @Bean
+    EventAnalytics eventAnalytics(DuckDbEventStore store) {
+        return new DuckDbEventAnalytics(store);
     }
 }

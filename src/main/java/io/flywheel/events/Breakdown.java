@@ -1,0 +1,31 @@
+package io.flywheel.events;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What to split a result by: a property of the event (same names as {@link EventFilter}), or the
+ * person's first-touch channel.
+ */
+public record Breakdown(Kind kind, String name, int limit) {
+
+    public enum Kind { EVENT_PROPERTY, FIRST_TOUCH_CHANNEL }
+
+    /** The group that collects every value outside the top {@code limit}. */
+    public static final String OTHER = "$other";
+    /** The group of events or persons without a value. */
+    public static final String NONE = "$none";
+
+    public Breakdown {
+        requireNonNull(kind, "kind is null");
+        if (kind == Kind.EVENT_PROPERTY && (name == null || name.isBlank())) {
+            throw new IllegalArgumentException("an event property breakdown needs a property name");
+        }
+        if (limit < 1 || limit > 50) {
+            throw new IllegalArgumentException("limit must be between 1 and 50");
+        }
+    }
+
+    public static Breakdown firstTouchChannel(int limit) {
+        return new Breakdown(Kind.FIRST_TOUCH_CHANNEL, null, limit);
+    }
+}

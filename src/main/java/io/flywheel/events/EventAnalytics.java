@@ -1,0 +1,18 @@
+package io.flywheel.events;
+
+import java.util.List;
+
+/**
+ * Analytical queries over the events of one project, answered by the engine. Persons are merged
+ * identities (merges applied at query time); days are taken in the scope's time zone. Every call
+ * honours the {@link QueryControl}'s time limit and cancellation.
+ */
+public interface EventAnalytics {
+
+    List<TrendRow> trend(TrendSpec spec, QueryControl control);
+
+    /** One entry per breakdown group (one without a breakdown), largest first. */
+    List<FunnelCounts> funnel(FunnelSpec spec, QueryControl control);
+
+    List<RetentionCohort> retention(RetentionSpec spec, QueryControl control);
+}

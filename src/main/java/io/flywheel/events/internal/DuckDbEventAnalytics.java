@@ -1,0 +1,389 @@
+package io.flywheel.events.internal;
+
+import io.flywheel.events.Breakdown;
+import io.flywheel.events.EventAnalytics;
+import io.flywheel.events.FunnelCounts;
+import io.flywheel.events.FunnelSpec;
+import io.flywheel.events.Interval;
+import io.flywheel.events.QueryCancelledException;
+import io.flywheel.events.QueryControl;
+import io.flywheel.events.RetentionCohort;
+import io.flywheel.events.RetentionSpec;
+import io.flywheel.events.Scope;
+import io.flywheel.events.TrendRow;
+import io.flywheel.events.TrendSpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.duckdb.DuckDBChunkedResult;
+import org.duckdb.DuckDBDataChunkReader;
+import org.duckdb.DuckDBPreparedStatement;
+import org.duckdb.DuckDBReadableVector;
+
+/**
+ * Trends, funnels and retention inside DuckDB. Trends and retention are single SQL statements; the
+ * funnel lets DuckDB filter, tag and sort the matching events and walks them in Java with the
+ * {@code windowFunnel} state machine, reading DuckDB's column vectors directly.
+ */
+final class DuckDbEventAnalytics implements EventAnalytics {
+
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "query-timeout");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final DuckDbEventStore store;
+
+    DuckDbEventAnalytics(DuckDbEventStore store) {
+        this.store = store;
+    }
+
+    // ---------------------------------------------------------------- trend
+
+    @Override
+    public List<TrendRow> trend(TrendSpec spec, QueryControl control) {
+        Scope scope = spec.scope();
+        String local = Sql.localTime("e.ts", scope.zone(), scope.start(), scope.end());
+        Sql sql = new Sql();
+        sql.append("WITH base AS (SELECT ")
+                .append("date_trunc('" + unit(spec.interval()) + "', " + local + ") AS bucket, ")
+                .append(group(spec.breakdown(), "grp")).append(", ")
+                .append(Sql.PERSON + " AS person, ")
+                .append((spec.measure().needsProperty() ? Sql.number(spec.property()) : "NULL") + " AS val");
+        if (spec.measure() == TrendSpec.Measure.SESSIONS) {
+            sql.append(", session");
+        }
+        sql.append(" FROM ");
+        if (spec.measure() == TrendSpec.Measure.SESSIONS) {
+            sessionised(sql, spec);
+        }
+        else {
+            sql.append("events e " + Sql.MERGES);
+        }
+        touches(sql, spec.breakdown(), scope.projectId());
+        sql.append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ?", scope.projectId(), scope.start(), scope.end());
+        if (!spec.event().equals(TrendSpec.ANY_EVENT)) {
+            sql.append(" AND e.event = ?", spec.event());
+        }
+        sql.filters(spec.filters());
+        if (spec.measure().needsProperty()) {
+            sql.append(" AND val IS NOT NULL");
+        }
+        sql.append(")");
+        String aggregate = aggregate(spec.measure());
+        if (spec.breakdown() == null) {
+            sql.append(" SELECT bucket, NULL AS g, " + aggregate + " FROM base GROUP BY bucket ORDER BY bucket");
+        }
+        else {
+            sql.append(", top AS (SELECT grp FROM base GROUP BY grp ORDER BY " + aggregate + " DESC, grp LIMIT "
+                    + spec.breakdown().limit() + ")");
+            sql.append(" SELECT bucket, CASE WHEN grp IN (SELECT grp FROM top) THEN grp ELSE '" + Breakdown.OTHER + "' END AS g, "
+                    + aggregate + " FROM base GROUP BY bucket, g ORDER BY bucket, g");
+        }
+        return run(sql, control, result -> {
+            List<TrendRow> rows = new ArrayList<>();
+            while (result.next()) {
+                double value = result.getDouble(3);
+                if (result.wasNull()) {
+                    value = 0;
+                }
+                rows.add(new TrendRow(result.getObject(1, LocalDateTime.class), result.getString(2), value));
+            }
+            return rows;
+        });
+    }
+
+    /** Events of the project with a session number per person (a gap of 30 minutes or more starts a new session). */
+    private static void sessionised(Sql sql, TrendSpec spec) {
+        Scope scope = spec.scope();
+        // person_id is replaced by the merged person, so the outer query's person expression needs no second join
+        sql.append("(SELECT *, SUM(CASE WHEN previous IS NULL OR ts - previous >= INTERVAL 30 MINUTE THEN 1 ELSE 0 END) "
+                + "OVER (PARTITION BY person_id ORDER BY ts ROWS UNBOUNDED PRECEDING) AS session FROM ("
+                + "SELECT e.* REPLACE (" + Sql.PERSON + " AS person_id), "
+                + "lag(e.ts) OVER (PARTITION BY " + Sql.PERSON + " ORDER BY e.ts) AS previous FROM events e " + Sql.MERGES
+                + " WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ?)) e", scope.projectId(), scope.start(), scope.end());
+        sql.append(" LEFT JOIN (SELECT NULL::BIGINT AS root_id) m ON FALSE");
+    }
+
+    private static String aggregate(TrendSpec.Measure measure) {
+        return switch (measure) {
+            case TOTAL -> "CAST(count(*) AS DOUBLE)";
+            case UNIQUES -> "CAST(count(DISTINCT person) AS DOUBLE)";
+            case SESSIONS -> "CAST(count(DISTINCT (person, session)) AS DOUBLE)";
+            case SUM -> "sum(val)";
+            case AVG -> "avg(val)";
+            case MIN -> "min(val)";
+            case MAX -> "max(val)";
+        };
+    }
+
+    private static String unit(Interval interval) {
+        return interval.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The breakdown group expression, named {@code alias}; {@code $none} for missing values. */
+    private static String group(Breakdown breakdown, String alias) {
+        if (breakdown == null) {
+            return "NULL AS " + alias;
+        }
+        String expression = switch (breakdown.kind()) {
+            case EVENT_PROPERTY -> Sql.property(breakdown.name());
+            case FIRST_TOUCH_CHANNEL -> "touch.channel";
+        };
+        return "COALESCE(" + expression + ", '" + Breakdown.NONE + "') AS " + alias;
+    }
+
+    /** Joins each person's first-touch channel when the breakdown needs it. */
+    private static void touches(Sql sql, Breakdown breakdown, long projectId) {
+        if (breakdown == null || breakdown.kind() != Breakdown.Kind.FIRST_TOUCH_CHANNEL) {
+            return;
+        }
+        sql.append(" LEFT JOIN (SELECT " + Sql.PERSON + " AS person, arg_min(e.channel, e.ts) AS channel FROM events e " + Sql.MERGES
+                + " WHERE e.project_id = ? AND e.channel IS NOT NULL GROUP BY 1) touch ON touch.person = " + Sql.PERSON, projectId);
+    }
+
+    // ---------------------------------------------------------------- funnel
+
+    @Override
+    public List<FunnelCounts> funnel(FunnelSpec spec, QueryControl control) {
+        Scope scope = spec.scope();
+        int steps = spec.steps().size();
+        Instant end = scope.end();
+        Sql sql = new Sql();
+        sql.append("SELECT person, t, mask, grp FROM (SELECT " + Sql.PERSON + " AS person, epoch_us(e.ts) AS t, (");
+        for (int i = 0; i < steps; i++) {
+            FunnelSpec.Step step = spec.steps().get(i);
+            sql.append(i == 0 ? "" : " | ").append("(CASE WHEN e.event = ?", step.event());
+            if (i == 0) {
+                sql.append(" AND e.ts < ?", end);
+            }
+            sql.filters(step.filters()).append(" THEN " + (1 << i) + " ELSE 0 END)");
+        }
+        sql.append(") AS mask, ").append(group(spec.breakdown(), "grp"))
+                .append(" FROM events e " + Sql.MERGES);
+        touches(sql, spec.breakdown(), scope.projectId());
+        List<String> names = spec.steps().stream().map(FunnelSpec.Step::event).distinct().toList();
+        sql.append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts <= ?", scope.projectId(), scope.start(), end.plus(spec.window()))
+                .append(" AND e.event IN (" + Sql.placeholders(names.size()) + ")", names.toArray())
+                .append(") WHERE mask <> 0 ORDER BY person, t");
+        long window = spec.window().toNanos() / 1_000;
+        boolean grouped = spec.breakdown() != null;
+        return execute(sql, control, statement -> walkFunnel(statement, steps, window, grouped, spec.breakdown()));
+    }
+
+    private List<FunnelCounts> walkFunnel(DuckDBPreparedStatement statement, int steps, long window, boolean grouped,
+            Breakdown breakdown) throws SQLException {
+        Map<String, FunnelAccumulator> groups = new HashMap<>();
+        FunnelWalker walker = new FunnelWalker(steps, window);
+        try (DuckDBChunkedResult result = statement.query()) {
+            long person = Long.MIN_VALUE;
+            while (result.nextChunk()) {
+                DuckDBDataChunkReader chunk = result.chunk();
+                DuckDBReadableVector persons = chunk.vector(0);
+                DuckDBReadableVector times = chunk.vector(1);
+                DuckDBReadableVector masks = chunk.vector(2);
+                DuckDBReadableVector labels = grouped ? chunk.vector(3) : null;
+                long rows = chunk.rowCount();
+                for (long row = 0; row < rows; row++) {
+                    long next = persons.getLong(row);
+                    if (next != person) {
+                        finish(walker, groups);
+                        person = next;
+                        walker.reset();
+                    }
+                    walker.add(times.getLong(row), masks.getInt(row), grouped ? labels.getString(row) : null);
+                }
+            }
+            finish(walker, groups);
+        }
+        List<FunnelCounts> counts = new ArrayList<>();
+        groups.forEach((group, accumulator) -> counts.add(accumulator.counts(group)));
+        counts.sort(Comparator.comparingLong((FunnelCounts c) -> c.reached()[0]).reversed().thenComparing(FunnelCounts::group,
+                Comparator.nullsFirst(Comparator.naturalOrder())));
+        if (counts.isEmpty()) {
+            counts.add(new FunnelCounts(grouped ? null : null, new long[steps], emptyMedians(steps)));
+        }
+        return grouped ? limit(counts, breakdown.limit(), steps) : counts;
+    }
+
+    private static void finish(FunnelWalker walker, Map<String, FunnelAccumulator> groups) {
+        int level = walker.level();
+        if (level == 0) {
+            return;
+        }
+        String group = walker.group();
+        groups.computeIfAbsent(group, key -> new FunnelAccumulator(walker.steps())).add(level, walker.path(level));
+    }
+
+    private static double[] emptyMedians(int steps) {
+        double[] medians = new double[steps];
+        Arrays.fill(medians, Double.NaN);
+        medians[0] = 0;
+        return medians;
+    }
+
+    /** Keeps the largest groups and folds the rest into {@link Breakdown#OTHER} (medians are not foldable and are left out). */
+    private static List<FunnelCounts> limit(List<FunnelCounts> counts, int limit, int steps) {
+        if (counts.size() <= limit) {
+            return counts;
+        }
+        List<FunnelCounts> kept = new ArrayList<>(counts.subList(0, limit));
+        long[] other = new long[steps];
+        for (FunnelCounts rest : counts.subList(limit, counts.size())) {
+            for (int i = 0; i < steps; i++) {
+                other[i] += rest.reached()[i];
+            }
+        }
+        kept.add(new FunnelCounts(Breakdown.OTHER, other, emptyMedians(steps)));
+        return kept;
+    }
+
+    // ---------------------------------------------------------------- retention
+
+    @Override
+    public List<RetentionCohort> retention(RetentionSpec spec, QueryControl control) {
+        Scope scope = spec.scope();
+        Instant asOfEnd = spec.asOf().plusDays(1).atStartOfDay(scope.zone()).toInstant();
+        Instant cohortEnd = scope.end();
+        String unit = unit(spec.period());
+        String localFirst = Sql.localTime("first_ts", scope.zone(), scope.start(), asOfEnd);
+        String local = Sql.localTime("e.ts", scope.zone(), scope.start(), asOfEnd);
+        Sql sql = new Sql();
+        sql.append("WITH firsts AS (SELECT " + Sql.PERSON + " AS person, min(e.ts) AS first_ts FROM events e " + Sql.MERGES)
+                .append(" WHERE e.project_id = ? AND e.ts < ? AND e.event = ?", scope.projectId(), cohortEnd, spec.cohortEvent())
+                .filters(spec.cohortFilters())
+                .append(" GROUP BY 1), cohort AS (SELECT person, CAST(date_trunc('" + unit + "', " + localFirst + ") AS DATE) AS start FROM firsts")
+                .append(" WHERE first_ts >= ?)", scope.start())
+                .append(", returns AS (SELECT DISTINCT " + Sql.PERSON + " AS person, CAST(date_trunc('" + unit + "', " + local
+                        + ") AS DATE) AS period FROM events e " + Sql.MERGES)
+                .append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ?", scope.projectId(), scope.start(), asOfEnd);
+        if (!spec.returnEvent().equals(TrendSpec.ANY_EVENT)) {
+            sql.append(" AND e.event = ?", spec.returnEvent());
+        }
+        sql.filters(spec.returnFilters())
+                .append(" AND " + Sql.PERSON + " IN (SELECT person FROM cohort))")
+                .append(" SELECT c.start, -1 AS k, count(*) FROM cohort c GROUP BY c.start")
+                .append(" UNION ALL SELECT c.start, date_diff('" + unit + "', c.start, r.period) AS k, count(*) FROM cohort c")
+                .append(" JOIN returns r ON r.person = c.person AND r.period >= c.start")
+                .append(" WHERE date_diff('" + unit + "', c.start, r.period) < " + spec.periods() + " GROUP BY 1, 2 ORDER BY 1, 2");
+        Map<LocalDate, long[]> cells = new LinkedHashMap<>();
+        Map<LocalDate, Long> sizes = new HashMap<>();
+        run(sql, control, result -> {
+            while (result.next()) {
+                LocalDate start = result.getObject(1, LocalDate.class);
+                int k = result.getInt(2);
+                long count = result.getLong(3);
+                if (k < 0) {
+                    sizes.put(start, count);
+                    cells.computeIfAbsent(start, key -> new long[spec.periods()]);
+                }
+                else {
+                    cells.computeIfAbsent(start, key -> new long[spec.periods()])[k] = count;
+                }
+            }
+            return null;
+        });
+        List<RetentionCohort> cohorts = new ArrayList<>();
+        cells.keySet().stream().sorted().forEach(start -> {
+            int available = availablePeriods(start, spec.period(), spec.periods(), spec.asOf());
+            cohorts.add(new RetentionCohort(start, sizes.getOrDefault(start, 0L), Arrays.copyOf(cells.get(start), available)));
+        });
+        return cohorts;
+    }
+
+    /** How many periods of a cohort have begun by {@code asOf}. */
+    static int availablePeriods(LocalDate start, Interval period, int periods, LocalDate asOf) {
+        int available = 0;
+        while (available < periods && !periodStart(start, period, available).isAfter(asOf)) {
+            available++;
+        }
+        return available;
+    }
+
+    private static LocalDate periodStart(LocalDate start, Interval period, int k) {
+        return switch (period) {
+            case DAY -> start.plusDays(k);
+            case WEEK -> start.plusWeeks(k);
+            case MONTH -> start.plusMonths(k);
+            case HOUR -> throw new IllegalArgumentException("hour");
+        };
+    }
+
+    // ---------------------------------------------------------------- running
+
+    @FunctionalInterface
+    private interface ResultReader<T> {
+        T read(ResultSet result) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface StatementReader<T> {
+        T read(DuckDBPreparedStatement statement) throws SQLException;
+    }
+
+    private <T> T run(Sql sql, QueryControl control, ResultReader<T> reader) {
+        return execute(sql, control, statement -> {
+            try (ResultSet result = statement.executeQuery()) {
+                return reader.read(result);
+            }
+        });
+    }
+
+    /** Runs with the control's time limit and cancellation; a cancelled statement reports why. */
+    private <T> T execute(Sql sql, QueryControl control, StatementReader<T> reader) {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        if (control.isCancelled()) {
+            throw new QueryCancelledException("the query was cancelled", false);
+        }
+        try (Connection connection = store.reader();
+                DuckDBPreparedStatement statement = connection.prepareStatement(sql.text()).unwrap(DuckDBPreparedStatement.class)) {
+            sql.bind(statement);
+            control.onCancel(() -> cancel(statement));
+            ScheduledFuture<?> timer = TIMER.schedule(() -> {
+                timedOut.set(true);
+                control.cancel();
+            }, control.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                return reader.read(statement);
+            }
+            finally {
+                timer.cancel(false);
+                control.finished();
+            }
+        }
+        catch (SQLException e) {
+            if (control.isCancelled()) {
+                throw new QueryCancelledException(timedOut.get()
+                        ? "the query ran longer than its limit of " + control.timeout().toSeconds() + " s"
+                        : "the query was cancelled", timedOut.get());
+            }
+            throw new EventStoreException("an analytical query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void cancel(PreparedStatement statement) {
+        try {
+            statement.cancel();
+        }
+        catch (SQLException ignored) {
+            // the statement has finished or closed in the meantime
+        }
+    }
+}
