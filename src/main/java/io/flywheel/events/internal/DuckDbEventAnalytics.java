@@ -182,7 +182,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         List<String> names = spec.steps().stream().map(FunnelSpec.Step::event).distinct().toList();
         sql.append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts <= ?", scope.projectId(), scope.start(), end.plus(spec.window()))
                 .append(" AND e.event IN (" + Sql.placeholders(names.size()) + ")", names.toArray())
-                .append(") WHERE mask <> 0 ORDER BY person, t");
+                .append(") WHERE mask <> 0");
         long window = spec.window().toNanos() / 1_000;
         boolean grouped = spec.breakdown() != null;
         return execute(sql, control, statement -> walkFunnel(statement, steps, window, grouped, spec.breakdown()));
@@ -190,46 +190,50 @@ final class DuckDbEventAnalytics implements EventAnalytics {
 
     private List<FunnelCounts> walkFunnel(DuckDBPreparedStatement statement, int steps, long window, boolean grouped,
             Breakdown breakdown) throws SQLException {
-        Map<String, FunnelAccumulator> groups = new HashMap<>();
-        FunnelWalker walker = new FunnelWalker(steps, window);
+        FunnelRows rows = new FunnelRows();
+        LongIntMap persons = new LongIntMap(1 << 16);
+        Map<String, Integer> groupIds = new HashMap<>();
+        List<String> groupNames = new ArrayList<>();
         try (DuckDBChunkedResult result = statement.query()) {
-            long person = Long.MIN_VALUE;
             while (result.nextChunk()) {
                 DuckDBDataChunkReader chunk = result.chunk();
-                DuckDBReadableVector persons = chunk.vector(0);
-                DuckDBReadableVector times = chunk.vector(1);
-                DuckDBReadableVector masks = chunk.vector(2);
-                DuckDBReadableVector labels = grouped ? chunk.vector(3) : null;
-                long rows = chunk.rowCount();
-                for (long row = 0; row < rows; row++) {
-                    long next = persons.getLong(row);
-                    if (next != person) {
-                        finish(walker, groups);
-                        person = next;
-                        walker.reset();
+                DuckDBReadableVector personColumn = chunk.vector(0);
+                DuckDBReadableVector timeColumn = chunk.vector(1);
+                DuckDBReadableVector maskColumn = chunk.vector(2);
+                DuckDBReadableVector groupColumn = grouped ? chunk.vector(3) : null;
+                long count = chunk.rowCount();
+                for (long row = 0; row < count; row++) {
+                    int group = -1;
+                    if (grouped) {
+                        group = groupIds.computeIfAbsent(groupColumn.getString(row), name -> {
+                            groupNames.add(name);
+                            return groupNames.size() - 1;
+                        });
                     }
-                    walker.add(times.getLong(row), masks.getInt(row), grouped ? labels.getString(row) : null);
+                    rows.add(persons.getOrAddNext(personColumn.getLong(row)), timeColumn.getLong(row), maskColumn.getInt(row), group);
                 }
             }
-            finish(walker, groups);
         }
+        FunnelWalker walker = new FunnelWalker(steps, window);
+        Map<Integer, FunnelAccumulator> accumulators = new HashMap<>();
+        rows.visit(persons.size(), (times, masks, groups, from, to) -> {
+            walker.reset();
+            for (int i = from; i < to; i++) {
+                walker.add(times[i], masks[i], groups[i]);
+            }
+            int level = walker.level();
+            if (level > 0) {
+                accumulators.computeIfAbsent(walker.group(), key -> new FunnelAccumulator(steps)).add(level, walker.path(level));
+            }
+        });
         List<FunnelCounts> counts = new ArrayList<>();
-        groups.forEach((group, accumulator) -> counts.add(accumulator.counts(group)));
+        accumulators.forEach((group, accumulator) -> counts.add(accumulator.counts(group < 0 ? null : groupNames.get(group))));
         counts.sort(Comparator.comparingLong((FunnelCounts c) -> c.reached()[0]).reversed().thenComparing(FunnelCounts::group,
                 Comparator.nullsFirst(Comparator.naturalOrder())));
         if (counts.isEmpty()) {
-            counts.add(new FunnelCounts(grouped ? null : null, new long[steps], emptyMedians(steps)));
+            counts.add(new FunnelCounts(null, new long[steps], emptyMedians(steps)));
         }
         return grouped ? limit(counts, breakdown.limit(), steps) : counts;
-    }
-
-    private static void finish(FunnelWalker walker, Map<String, FunnelAccumulator> groups) {
-        int level = walker.level();
-        if (level == 0) {
-            return;
-        }
-        String group = walker.group();
-        groups.computeIfAbsent(group, key -> new FunnelAccumulator(walker.steps())).add(level, walker.path(level));
     }
 
     private static double[] emptyMedians(int steps) {

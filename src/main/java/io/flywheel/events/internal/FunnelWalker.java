@@ -15,18 +15,18 @@ final class FunnelWalker {
     private final long window;
     private final boolean[] reached;
     private final long[][] paths;
-    private final String[] groups;
+    private final int[] groups;
     private boolean complete;
     private long pendingTime;
     private int pendingMask;
-    private String pendingGroup;
+    private int pendingGroup;
 
     FunnelWalker(int steps, long window) {
         this.steps = steps;
         this.window = window;
         this.reached = new boolean[steps];
         this.paths = new long[steps][steps];
-        this.groups = new String[steps];
+        this.groups = new int[steps];
     }
 
     int steps() {
@@ -35,14 +35,14 @@ final class FunnelWalker {
 
     void reset() {
         Arrays.fill(reached, false);
-        Arrays.fill(groups, null);
+        Arrays.fill(groups, -1);
         complete = false;
         pendingMask = 0;
-        pendingGroup = null;
+        pendingGroup = -1;
     }
 
     /** One event: its time, the steps it matches as bits (bit i = step i+1), and its breakdown group. */
-    void add(long time, int mask, String group) {
+    void add(long time, int mask, int group) {
         if (pendingMask != 0 && time != pendingTime) {
             flush();
         }
@@ -101,8 +101,8 @@ final class FunnelWalker {
     }
 
     /** The group of the first event of the chain that reached the furthest level. */
-    String group() {
+    int group() {
         int level = level();
-        return level == 0 ? null : groups[level - 1];
+        return level == 0 ? -1 : groups[level - 1];
     }
 }
