@@ -136,6 +136,25 @@ class SnippetJourneyTests {
         assertThat(browser.manage().getCookieNamed("fw_aid").getValue()).isEqualTo(anonymousId);
     }
 
+    @Test
+    void aBacklogBiggerThanOneKeepaliveRequestStillArrives() throws Exception {
+        Project project = projects.create("Snippet Backlog " + UUID.randomUUID(), ZoneId.of("Asia/Shanghai"), "test").project();
+        JavascriptExecutor page = visit(serveShopPage(installCode(project)) + CAMPAIGN);
+        // a send takes up to 100 queued messages; while the first goes out the rest pile up behind it
+        Object nextSend = page.executeScript("""
+                for (let i = 0; i < 150; i++) {
+                  flywheel.track('Product Listed', {product_id: 'tea-' + i, name: 'Longjing Tea ' + i, list: 'spring-sale', position: i});
+                }
+                return new Blob([JSON.stringify(JSON.parse(localStorage.getItem('fw_queue')).slice(20, 120))]).size;""");
+        assertThat((Long) nextSend).as("bigger than the 64 KiB browsers allow a keepalive request").isGreaterThan(64 * 1024L);
+
+        awaitQueueSent(page);
+        List<Event> stored = await().atMost(ARRIVAL).until(() -> events.latest(project.id(), 200), arrived -> arrived.size() >= 151);
+        assertThat(stored).hasSize(151);
+        assertThat(stored).filteredOn(event -> event.event().equals("Product Listed")).hasSize(150)
+                .extracting(Event::channel).containsOnly("WeChat");
+    }
+
     /** Opens a page and waits until the snippet has loaded (and queued the automatic page view). */
     private JavascriptExecutor visit(String url) {
         browser.get(url);
