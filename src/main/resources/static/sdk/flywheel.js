@@ -16,6 +16,8 @@
   var VERSION = '1.0.0';
   var QUEUE_KEY = 'fw_queue';
   var MAX_QUEUE = 500;
+  // browsers refuse keepalive requests whose bodies add up to more than 64 KiB
+  var KEEPALIVE_BYTES = 60000;
   var state = { writeKey: null, host: '', autoPage: true, interval: 1000, batchSize: 20, queue: [], timer: null,
     backoff: 0, sending: false };
   var pending = (window.flywheel && window.flywheel.q) || [];
@@ -129,9 +131,11 @@
       return;
     }
     var messages = state.queue.slice(0, 100);
+    var payload = body(messages);
     state.sending = true;
-    // text/plain keeps this a "simple" cross-origin request: no preflight
-    fetch(state.host + '/v1/batch', { method: 'POST', body: body(messages), keepalive: true,
+    // text/plain keeps this a "simple" cross-origin request: no preflight. A bigger body goes without
+    // keepalive (which would fail it on every retry); the queue in localStorage covers the page closing.
+    fetch(state.host + '/v1/batch', { method: 'POST', body: payload, keepalive: new Blob([payload]).size <= KEEPALIVE_BYTES,
       headers: { 'Content-Type': 'text/plain' } })
       .then(function (response) {
         if (response.status >= 500 || response.status === 429) {
