@@ -1,0 +1,11 @@
+package io.flywheel.analytics;
+
+/** The answer to one query of the query API. */
+public sealed interface Answer permits TrendAnswer, FunnelAnswer, RetentionAnswer {
+
+    String kind();
+
+    QueryMeta meta();
+
+    Answer withMeta(QueryMeta meta);
+}
