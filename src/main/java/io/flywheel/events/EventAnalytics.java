@@ -15,4 +15,11 @@ public interface EventAnalytics {
     List<FunnelCounts> funnel(FunnelSpec spec, QueryControl control);
 
     List<RetentionCohort> retention(RetentionSpec spec, QueryControl control);
+
+    /** The project's event names with how often each occurred, most frequent first, at most {@code limit}. */
+    List<EventName> eventNames(long projectId, int limit);
+
+    /** An event name and its number of events. */
+    record EventName(String name, long count) {
+    }
 }

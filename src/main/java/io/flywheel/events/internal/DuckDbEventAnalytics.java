@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -328,6 +329,19 @@ final class DuckDbEventAnalytics implements EventAnalytics {
             case MONTH -> start.plusMonths(k);
             case HOUR -> throw new IllegalArgumentException("hour");
         };
+    }
+
+    @Override
+    public List<EventName> eventNames(long projectId, int limit) {
+        Sql sql = new Sql().append("SELECT event, count(*) FROM events WHERE project_id = ? GROUP BY event ORDER BY 2 DESC, 1 LIMIT ?",
+                projectId, limit);
+        return run(sql, QueryControl.withTimeout(Duration.ofSeconds(30)), result -> {
+            List<EventName> names = new ArrayList<>();
+            while (result.next()) {
+                names.add(new EventName(result.getString(1), result.getLong(2)));
+            }
+            return names;
+        });
     }
 
     // ---------------------------------------------------------------- running

@@ -347,6 +347,14 @@ class DuckDbEventAnalyticsTests {
     }
 
     @Test
+    void eventNamesByFrequency() {
+        store.append(List.of(event(1, "B", DAY2), event(2, "B", DAY2), event(1, "A", DAY2)));
+        assertThat(analytics.eventNames(PROJECT, 10)).extracting(io.flywheel.events.EventAnalytics.EventName::name).containsExactly("B", "A");
+        assertThat(analytics.eventNames(PROJECT, 1)).hasSize(1);
+        assertThat(analytics.eventNames(PROJECT + 1, 10)).isEmpty();
+    }
+
+    @Test
     void unsafePropertyNamesAreRefused() {
         assertThatThrownBy(() -> Sql.property("a' OR 1=1 --")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Sql.property("$nope")).isInstanceOf(IllegalArgumentException.class);
