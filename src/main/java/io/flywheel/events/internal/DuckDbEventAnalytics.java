@@ -1,6 +1,10 @@
 package io.flywheel.events.internal;
 
 import io.flywheel.events.Breakdown;
+import io.flywheel.events.ChannelQuality;
+import io.flywheel.events.CohortEvents;
+import io.flywheel.events.MetricValues;
+import io.flywheel.events.RfmScore;
 import io.flywheel.events.EventAnalytics;
 import io.flywheel.events.FunnelCounts;
 import io.flywheel.events.FunnelSpec;
@@ -329,6 +333,127 @@ final class DuckDbEventAnalytics implements EventAnalytics {
             case MONTH -> start.plusMonths(k);
             case HOUR -> throw new IllegalArgumentException("hour");
         };
+    }
+
+    // ---------------------------------------------------------------- metrics
+
+    @Override
+    public MetricValues metrics(Scope scope, QueryControl control) {
+        Instant start = scope.start();
+        Instant end = scope.end();
+        Instant monthStart = scope.to().minusDays(29).atStartOfDay(scope.zone()).toInstant();
+        Instant weekStart = scope.to().minusDays(6).atStartOfDay(scope.zone()).toInstant();
+        Instant earliest = start.isBefore(monthStart) ? start : monthStart;
+        String local = Sql.localTime("ts", scope.zone(), earliest, end);
+        long days = java.time.temporal.ChronoUnit.DAYS.between(scope.from(), scope.to()) + 1;
+        Sql sql = new Sql();
+        sql.append("WITH wide AS (SELECT " + Sql.PERSON + " AS person, e.ts, e.type, e.event, e.revenue, e.order_id FROM events e " + Sql.MERGES)
+                .append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ?), ", scope.projectId(), earliest, end)
+                .append("ev AS (SELECT * FROM wide WHERE ts >= ?), ", start)
+                .append("gaps AS (SELECT ts - lag(ts) OVER w AS before, lead(ts) OVER w - ts AS after FROM ev "
+                        + "WINDOW w AS (PARTITION BY person ORDER BY ts)), ")
+                .append("refunded AS (SELECT DISTINCT order_id FROM events WHERE project_id = ? AND event = 'Order Refunded' "
+                        + "AND order_id IS NOT NULL), ", scope.projectId())
+                .append("firsts AS (SELECT " + Sql.PERSON + " AS person, min(e.ts) AS first_ts FROM events e " + Sql.MERGES
+                        + " WHERE e.project_id = ? AND e.ts < ? GROUP BY 1) ", scope.projectId(), end)
+                .append("SELECT (SELECT count(*) FILTER (type IN ('page', 'screen')) FROM ev), ")
+                .append("(SELECT count(DISTINCT person) FILTER (type IN ('page', 'screen')) FROM ev), ")
+                .append("(SELECT count(DISTINCT person) FROM ev), ")
+                .append("(SELECT count(*) FILTER (before IS NULL OR before >= INTERVAL 30 MINUTE) FROM gaps), ")
+                .append("(SELECT coalesce(sum(epoch(before)) FILTER (before < INTERVAL 30 MINUTE), 0) FROM gaps), ")
+                .append("(SELECT count(*) FILTER ((before IS NULL OR before >= INTERVAL 30 MINUTE) AND (after IS NULL OR after >= INTERVAL 30 MINUTE)) FROM gaps), ")
+                .append("(SELECT count(DISTINCT (person, CAST(" + local + " AS DATE))) FROM ev), ")
+                .append("(SELECT count(DISTINCT person) FILTER (ts >= ?) FROM wide), ", weekStart)
+                .append("(SELECT count(DISTINCT person) FILTER (ts >= ?) FROM wide), ", monthStart)
+                .append("(SELECT count(*) FROM firsts WHERE first_ts >= ?), ", start)
+                .append("(SELECT count(*) FILTER (event = 'Order Completed') FROM ev), ")
+                .append("(SELECT count(*) FILTER (event = 'Order Completed' AND order_id IN (SELECT order_id FROM refunded)) FROM ev), ")
+                .append("(SELECT coalesce(sum(revenue) FILTER (event = 'Order Completed' AND (order_id IS NULL OR order_id NOT IN "
+                        + "(SELECT order_id FROM refunded))), 0) FROM ev), ")
+                .append("(SELECT count(DISTINCT person) FILTER (event = 'Order Completed') FROM ev)");
+        return run(sql, control, result -> {
+            result.next();
+            long sessions = result.getLong(4);
+            return new MetricValues(result.getLong(1), result.getLong(2), result.getLong(3), sessions,
+                    sessions == 0 ? 0 : result.getDouble(5) / sessions, sessions == 0 ? 0 : (double) result.getLong(6) / sessions,
+                    (double) result.getLong(7) / days, result.getLong(8), result.getLong(9), result.getLong(10), result.getLong(11),
+                    result.getLong(12), result.getDouble(13), result.getLong(14));
+        });
+    }
+
+    // ---------------------------------------------------------------- channels
+
+    @Override
+    public List<ChannelQuality> channels(Scope scope, CohortEvents cohortEvents, QueryControl control) {
+        Instant asOfEnd = cohortEvents.asOf().plusDays(1).atStartOfDay(scope.zone()).toInstant();
+        String localFirst = Sql.localTime("first_ts", scope.zone(), scope.start(), asOfEnd);
+        String local = Sql.localTime("e.ts", scope.zone(), scope.start(), asOfEnd);
+        Sql sql = new Sql();
+        sql.append("WITH ev AS (SELECT " + Sql.PERSON + " AS person, e.ts, e.event, e.channel, e.revenue, e.order_id FROM events e "
+                        + Sql.MERGES + " WHERE e.project_id = ? AND e.ts < ?), ", scope.projectId(), asOfEnd)
+                .append("people AS (SELECT person, min(ts) AS first_ts, arg_min(channel, ts) FILTER (WHERE channel IS NOT NULL) AS channel "
+                        + "FROM ev GROUP BY person), ")
+                .append("cohort AS (SELECT person, coalesce(channel, '" + Breakdown.NONE + "') AS channel, CAST(" + localFirst
+                        + " AS DATE) AS first_day FROM people WHERE first_ts >= ? AND first_ts < ?), ", scope.start(), scope.end())
+                .append("refunded AS (SELECT DISTINCT order_id FROM ev WHERE event = 'Order Refunded' AND order_id IS NOT NULL), ")
+                .append("facts AS (SELECT c.person, c.channel, c.first_day, ")
+                .append("bool_or(e.event = ?) AS signed, bool_or(e.event = ?) AS activated, ",
+                        cohortEvents.signUpEvent(), cohortEvents.activationEvent())
+                .append("bool_or(CAST(" + local.replace("e.ts", "e.ts") + " AS DATE) = c.first_day + 7) AS retained, ")
+                .append("bool_or(e.event = 'Order Completed') AS paid, ")
+                .append("sum(e.revenue) FILTER (WHERE e.event = 'Order Completed' AND (e.order_id IS NULL OR e.order_id NOT IN "
+                        + "(SELECT order_id FROM refunded))) AS revenue ")
+                .append("FROM cohort c JOIN ev e ON e.person = c.person GROUP BY 1, 2, 3) ")
+                .append("SELECT channel, count(*), count(*) FILTER (signed), count(*) FILTER (activated), count(*) FILTER (retained), ")
+                .append("count(*) FILTER (first_day + 7 <= ?), count(*) FILTER (paid), coalesce(sum(revenue), 0) ", cohortEvents.asOf())
+                .append("FROM facts GROUP BY channel ORDER BY 2 DESC, 1");
+        return run(sql, control, result -> {
+            List<ChannelQuality> rows = new ArrayList<>();
+            while (result.next()) {
+                rows.add(new ChannelQuality(result.getString(1), result.getLong(2), result.getLong(3), result.getLong(4),
+                        result.getLong(5), result.getLong(6), result.getLong(7), result.getDouble(8)));
+            }
+            return rows;
+        });
+    }
+
+    @Override
+    public long personsWhoDid(Scope scope, String event, QueryControl control) {
+        Sql sql = new Sql().append("SELECT count(DISTINCT " + Sql.PERSON + ") FROM events e " + Sql.MERGES)
+                .append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ? AND e.event = ?", scope.projectId(), scope.start(), scope.end(), event);
+        return run(sql, control, result -> {
+            result.next();
+            return result.getLong(1);
+        });
+    }
+
+    // ---------------------------------------------------------------- RFM
+
+    @Override
+    public void rfm(Scope scope, QueryControl control, java.util.function.Consumer<RfmScore> consumer) {
+        String local = Sql.localTime("last_ts", scope.zone(), scope.start(), scope.end());
+        Sql sql = new Sql();
+        sql.append("WITH refunded AS (SELECT DISTINCT order_id FROM events WHERE project_id = ? AND event = 'Order Refunded' "
+                        + "AND order_id IS NOT NULL), ", scope.projectId())
+                .append("buyers AS (SELECT " + Sql.PERSON + " AS person, max(e.ts) AS last_ts, count(*) AS frequency, "
+                        + "coalesce(sum(e.revenue), 0) AS monetary, max(e.user_id) AS user_id FROM events e " + Sql.MERGES)
+                .append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ? AND e.event = 'Order Completed' ",
+                        scope.projectId(), scope.start(), scope.end())
+                .append("AND (e.order_id IS NULL OR e.order_id NOT IN (SELECT order_id FROM refunded)) GROUP BY 1), ")
+                .append("p AS (SELECT person, user_id, date_diff('day', CAST(" + local + " AS DATE), ?) AS recency, frequency, monetary FROM buyers) ",
+                        scope.to())
+                .append("SELECT person, user_id, recency, frequency, monetary, ")
+                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY recency DESC) * 5)), ")
+                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY frequency) * 5)), ")
+                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY monetary) * 5)), ")
+                .append("recency < avg(recency) OVER (), frequency > avg(frequency) OVER (), monetary > avg(monetary) OVER () FROM p");
+        run(sql, control, result -> {
+            while (result.next()) {
+                consumer.accept(new RfmScore(result.getLong(1), result.getString(2), result.getLong(3), result.getLong(4), result.getDouble(5),
+                        result.getInt(6), result.getInt(7), result.getInt(8), result.getBoolean(9), result.getBoolean(10), result.getBoolean(11)));
+            }
+            return null;
+        });
     }
 
     @Override

@@ -1,0 +1,157 @@
+package io.flywheel.events.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.flywheel.TestApplication;
+import io.flywheel.events.ChannelQuality;
+import io.flywheel.events.CohortEvents;
+import io.flywheel.events.Event;
+import io.flywheel.events.MetricValues;
+import io.flywheel.events.QueryControl;
+import io.flywheel.events.RfmScore;
+import io.flywheel.events.Scope;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Metrics, channel quality and RFM on small data sets whose answers are worked out by hand in the comments. */
+class DuckDbEventMetricsTests {
+
+    private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+    private static final long PROJECT = 3;
+    private static final QueryControl CONTROL = QueryControl.withTimeout(Duration.ofSeconds(30));
+
+    private DuckDbEventStore store;
+    private DuckDbEventAnalytics analytics;
+
+    @BeforeEach
+    void open() {
+        store = new DuckDbEventStore(new EventStoreProperties(TestApplication.freshDataDir().resolve("events.duckdb"), "256MB", 1));
+        analytics = new DuckDbEventAnalytics(store);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    /** An event at a Shanghai wall-clock time. */
+    private static Event event(long person, String type, String name, String local, String channel, String orderId, Double revenue) {
+        var at = LocalDateTime.parse(local).atZone(SHANGHAI).toInstant();
+        return new Event(PROJECT, UUID.randomUUID().toString(), type, name, person, "anon-" + person, person == 1 ? "u1" : null, at, at,
+                null, null, null, null, null, channel, orderId, revenue, "CNY", "{}", null);
+    }
+
+    private static Event page(long person, String local, String channel) {
+        return event(person, "page", "Page Viewed", local, channel, null, null);
+    }
+
+    private static Event track(long person, String name, String local) {
+        return event(person, "track", name, local, null, null, null);
+    }
+
+    private static Event order(long person, String local, String orderId, double revenue) {
+        return event(person, "track", "Order Completed", local, null, orderId, revenue);
+    }
+
+    private void shop() {
+        store.append(List.of(
+                // person 1: first seen in February on SEO; two sessions in the range, one order
+                page(1, "2026-02-20T09:00", "SEO"),
+                page(1, "2026-03-02T10:00", null), page(1, "2026-03-02T10:10", null), order(1, "2026-03-02T10:20", "o1", 100),
+                page(1, "2026-03-03T09:00", null),
+                // person 2: new on WeChat; four single-event sessions; an order that is refunded; back on day 7
+                page(2, "2026-03-02T11:00", "WeChat"), track(2, "Signed Up", "2026-03-02T12:00"),
+                order(2, "2026-03-03T10:00", "o2", 80), event(2, "track", "Order Refunded", "2026-03-03T11:00", null, "o2", 80.0),
+                track(2, "Application Opened", "2026-03-09T20:00"),
+                // person 3: new without any touch; activated the next day
+                track(3, "Application Opened", "2026-03-03T08:00"), track(3, "Product Added", "2026-03-04T08:00")));
+    }
+
+    @Test
+    void metricsOfTwoDays() {
+        shop();
+        MetricValues metrics = analytics.metrics(new Scope(PROJECT, SHANGHAI, LocalDate.parse("2026-03-02"), LocalDate.parse("2026-03-03")), CONTROL);
+
+        assertThat(metrics.pageViews()).isEqualTo(4);
+        assertThat(metrics.visitors()).isEqualTo(2);
+        assertThat(metrics.activePersons()).isEqualTo(3);
+        // sessions: person 1 has 2, person 2 has 4 (gaps of an hour), person 3 has 1
+        assertThat(metrics.sessions()).isEqualTo(7);
+        // only person 1's first session lasts: 20 minutes
+        assertThat(metrics.averageSessionSeconds()).isCloseTo(1200.0 / 7, within(1e-9));
+        // every session but person 1's first has a single event
+        assertThat(metrics.bounceRate()).isCloseTo(6.0 / 7, within(1e-9));
+        // active: 2 on March 2nd, 3 on March 3rd
+        assertThat(metrics.averageDailyActive()).isEqualTo(2.5);
+        assertThat(metrics.weeklyActive()).isEqualTo(3);
+        assertThat(metrics.monthlyActive()).isEqualTo(3);
+        assertThat(metrics.stickiness()).isCloseTo(2.5 / 3, within(1e-9));
+        assertThat(metrics.newPersons()).isEqualTo(2);
+        assertThat(metrics.orders()).isEqualTo(2);
+        assertThat(metrics.refundedOrders()).isEqualTo(1);
+        assertThat(metrics.gmv()).isEqualTo(100.0);
+        assertThat(metrics.payingPersons()).isEqualTo(2);
+        assertThat(metrics.arpu()).isCloseTo(100.0 / 3, within(1e-9));
+        assertThat(metrics.arppu()).isEqualTo(50.0);
+        assertThat(metrics.conversionRate()).isCloseTo(2.0 / 3, within(1e-9));
+    }
+
+    @Test
+    void metricsOfAnEmptyRangeAreZero() {
+        shop();
+        MetricValues metrics = analytics.metrics(new Scope(PROJECT, SHANGHAI, LocalDate.parse("2025-01-01"), LocalDate.parse("2025-01-31")), CONTROL);
+        assertThat(metrics).isEqualTo(new MetricValues(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(metrics.stickiness()).isZero();
+    }
+
+    @Test
+    void channelQualityFollowsThePersonsFirstSeenInTheRange() {
+        shop();
+        List<ChannelQuality> channels = analytics.channels(new Scope(PROJECT, SHANGHAI, LocalDate.parse("2026-03-02"), LocalDate.parse("2026-03-03")),
+                new CohortEvents("Signed Up", "Product Added", LocalDate.parse("2026-03-10")), CONTROL);
+
+        assertThat(channels).containsExactly(
+                // person 3: no touch; activated; day 7 (March 10th) has come, but no event on it
+                new ChannelQuality("$none", 1, 0, 1, 0, 1, 0, 0),
+                // person 2: signed up, back on day 7 (March 9th), paid, but the order was refunded
+                new ChannelQuality("WeChat", 1, 1, 0, 1, 1, 1, 0));
+
+        List<ChannelQuality> early = analytics.channels(new Scope(PROJECT, SHANGHAI, LocalDate.parse("2026-03-02"), LocalDate.parse("2026-03-03")),
+                new CohortEvents("Signed Up", "Product Added", LocalDate.parse("2026-03-08")), CONTROL);
+        assertThat(early).extracting(ChannelQuality::eligibleDay7).containsExactly(0L, 0L);
+    }
+
+    @Test
+    void rfmScoresByQuintileAndSidesOfTheAverage() {
+        store.append(List.of(
+                order(1, "2026-03-30T10:00", "a1", 100), order(1, "2026-03-20T10:00", "a2", 100), order(1, "2026-03-10T10:00", "a3", 100),
+                order(2, "2026-03-25T10:00", "b1", 50),
+                order(3, "2026-03-05T10:00", "c1", 500),
+                order(4, "2026-03-28T10:00", "d1", 20), order(4, "2026-03-29T10:00", "d2", 20),
+                order(5, "2026-03-01T10:00", "e1", 10), order(5, "2026-03-31T10:00", "e2", 1000),
+                event(5, "track", "Order Refunded", "2026-03-31T12:00", null, "e2", 1000.0),
+                order(6, "2026-02-27T10:00", "f1", 999)));
+
+        List<RfmScore> scores = new ArrayList<>();
+        analytics.rfm(new Scope(PROJECT, SHANGHAI, LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-31")), CONTROL, scores::add);
+        scores.sort(Comparator.comparingLong(RfmScore::personId));
+
+        // averages: recency 13 days, frequency 1.6, monetary 180
+        assertThat(scores).containsExactly(
+                new RfmScore(1, "u1", 1, 3, 300, 5, 5, 4, true, true, true),
+                new RfmScore(2, null, 6, 1, 50, 3, 1, 3, true, false, false),
+                new RfmScore(3, null, 26, 1, 500, 2, 1, 5, false, false, true),
+                new RfmScore(4, null, 2, 2, 40, 4, 4, 2, true, true, false),
+                new RfmScore(5, null, 30, 1, 10, 1, 1, 1, false, false, false));
+    }
+}
