@@ -1,7 +1,7 @@
 package io.flywheel.analytics;
 
 /** The answer to one query of the query API. */
-public sealed interface Answer permits TrendAnswer, FunnelAnswer, RetentionAnswer {
+public sealed interface Answer permits TrendAnswer, FunnelAnswer, RetentionAnswer, MetricsAnswer, ChannelsAnswer, RfmAnswer, AarrrAnswer {
 
     String kind();
 

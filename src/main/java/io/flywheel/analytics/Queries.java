@@ -4,6 +4,8 @@ import io.flywheel.analytics.internal.AnalyticsProperties;
 import io.flywheel.analytics.internal.Answers;
 import io.flywheel.analytics.internal.QueryCache;
 import io.flywheel.analytics.internal.QueryParser;
+import io.flywheel.events.ChannelQuality;
+import io.flywheel.events.CohortEvents;
 import io.flywheel.events.EventAnalytics;
 import io.flywheel.events.QueryControl;
 import io.flywheel.events.Scope;
@@ -32,9 +34,11 @@ public class Queries {
     private final QueryCache cache;
     private final AnalyticsProperties properties;
     private final Clock clock;
+    private final Growth growth;
     private final Map<String, QueryControl> running = new ConcurrentHashMap<>();
 
-    public Queries(EventAnalytics analytics, QueryCache cache, AnalyticsProperties properties, Clock clock) {
+    public Queries(EventAnalytics analytics, QueryCache cache, AnalyticsProperties properties, Clock clock, Growth growth) {
+        this.growth = growth;
         this.analytics = analytics;
         this.cache = cache;
         this.properties = properties;
@@ -93,6 +97,31 @@ public class Queries {
     }
 
     private Answer compute(QueryParser.Parsed parsed, QueryControl control) {
+        if (parsed instanceof QueryParser.Metrics metrics) {
+            Scope previous = Answers.previous(metrics.scope());
+            return Answers.metrics(metrics.scope(), previous, analytics.metrics(metrics.scope(), control), analytics.metrics(previous, control));
+        }
+        if (parsed instanceof QueryParser.Channels channels) {
+            Scope scope = channels.scope();
+            GrowthSettings settings = growth.settings(scope.projectId());
+            List<ChannelQuality> rows = analytics.channels(scope, new CohortEvents(settings.signUpEvent(), settings.activationEvent(),
+                    channels.asOf()), control);
+            return Answers.channels(scope, channels.asOf(), rows,
+                    growth.spend(scope.projectId(), Answers.month(scope.from()), Answers.month(scope.to())));
+        }
+        if (parsed instanceof QueryParser.Aarrr aarrr) {
+            Scope scope = aarrr.scope();
+            GrowthSettings settings = growth.settings(scope.projectId());
+            List<ChannelQuality> rows = analytics.channels(scope, new CohortEvents(settings.signUpEvent(), settings.activationEvent(),
+                    aarrr.asOf()), control);
+            return Answers.aarrr(scope, settings, rows, analytics.metrics(scope, control),
+                    analytics.personsWhoDid(scope, settings.referralEvent(), control));
+        }
+        if (parsed instanceof QueryParser.Rfm rfm) {
+            Answers.RfmCollector collector = new Answers.RfmCollector(rfm.segment(), rfm.page(), rfm.size());
+            analytics.rfm(rfm.scope(), control, collector);
+            return collector.answer(rfm.scope());
+        }
         if (parsed instanceof QueryParser.Funnel funnel) {
             return Answers.funnel(funnel.spec(), analytics.funnel(funnel.spec(), control));
         }

@@ -43,6 +43,11 @@ public class QueryCache {
         return entry;
     }
 
+    /** Forgets every answer of a project, after something its answers depend on changed. */
+    public synchronized void evictProject(long projectId) {
+        entries.keySet().removeIf(key -> key.startsWith(projectId + "|"));
+    }
+
     public synchronized void put(String key, Entry entry) {
         entries.put(key, entry);
     }

@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class QueryParser {
 
-    public static final List<String> KINDS = List.of("trend", "funnel", "retention");
+    public static final List<String> KINDS = List.of("trend", "funnel", "retention", "metrics", "channels", "rfm", "aarrr");
     public static final int MAX_DAYS = 366;
     public static final int MAX_HOURLY_DAYS = 31;
     public static final Duration MAX_WINDOW = Duration.ofDays(90);
@@ -34,10 +34,37 @@ public final class QueryParser {
     private static final Set<String> TREND = Set.of("event", "measure", "property", "interval", "filters", "breakdown", "compare");
     private static final Set<String> FUNNEL = Set.of("steps", "window", "breakdown");
     private static final Set<String> RETENTION = Set.of("cohortEvent", "cohortFilters", "returnEvent", "returnFilters", "period", "periods");
+    private static final Set<String> RFM = Set.of("segment", "page", "size");
+    public static final int MAX_PAGE_SIZE = 200;
 
     /** A parsed query of one kind. */
-    public sealed interface Parsed permits Trend, Funnel, Retention {
+    public sealed interface Parsed permits Trend, Funnel, Retention, Metrics, Channels, Rfm, Aarrr {
         String kind();
+    }
+
+    public record Metrics(Scope scope) implements Parsed {
+        public String kind() {
+            return "metrics";
+        }
+    }
+
+    public record Channels(Scope scope, LocalDate asOf) implements Parsed {
+        public String kind() {
+            return "channels";
+        }
+    }
+
+    public record Aarrr(Scope scope, LocalDate asOf) implements Parsed {
+        public String kind() {
+            return "aarrr";
+        }
+    }
+
+    /** @param segment a segment whose persons to list, or null */
+    public record Rfm(Scope scope, String segment, int page, int size) implements Parsed {
+        public String kind() {
+            return "rfm";
+        }
     }
 
     public record Trend(TrendSpec spec, boolean compare) implements Parsed {
@@ -78,7 +105,9 @@ public final class QueryParser {
         Set<String> allowed = switch (kind) {
             case "trend" -> TREND;
             case "funnel" -> FUNNEL;
-            default -> RETENTION;
+            case "retention" -> RETENTION;
+            case "rfm" -> RFM;
+            default -> Set.of();
         };
         for (Iterator<String> names = request.propertyNames().iterator(); names.hasNext(); ) {
             String name = names.next();
@@ -90,7 +119,11 @@ public final class QueryParser {
         return switch (kind) {
             case "trend" -> trend(request, scope);
             case "funnel" -> funnel(request, scope);
-            default -> retention(request, scope, today);
+            case "retention" -> retention(request, scope, today);
+            case "metrics" -> new Metrics(scope);
+            case "channels" -> new Channels(scope, today);
+            case "aarrr" -> new Aarrr(scope, today);
+            default -> rfm(request, scope);
         };
     }
 
@@ -167,6 +200,22 @@ public final class QueryParser {
         return new Retention(new RetentionSpec(scope, cohortEvent, filters(request.get("cohortFilters"), "cohortFilters"),
                 returnEvent == null ? TrendSpec.ANY_EVENT : returnEvent, filters(request.get("returnFilters"), "returnFilters"),
                 period, periods, today));
+    }
+
+    private static Rfm rfm(JsonNode request, Scope scope) {
+        String segment = text(request, "segment", false);
+        if (segment != null && !io.flywheel.analytics.RfmAnswer.SEGMENTS.contains(segment)) {
+            throw new InvalidInputException("segment", "segment must be one of " + io.flywheel.analytics.RfmAnswer.SEGMENTS);
+        }
+        int page = integer(request, "page", 1);
+        if (page < 1 || page > 100_000) {
+            throw new InvalidInputException("page", "page must be between 1 and 100000");
+        }
+        int size = integer(request, "size", 50);
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw new InvalidInputException("size", "size must be between 1 and " + MAX_PAGE_SIZE);
+        }
+        return new Rfm(scope, segment, page, size);
     }
 
     // ------------------------------------------------------------ pieces
