@@ -171,22 +171,35 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         Scope scope = spec.scope();
         int steps = spec.steps().size();
         Instant end = scope.end();
+        // Each distinct step event name joins with its index and the steps it always matches; steps with filters
+        // add their bit only where the filters hold; only step 1 must fall inside the days. A join on a small
+        // table of names is cheaper in DuckDB than an IN list plus a CASE per step.
+        List<String> names = spec.steps().stream().map(FunnelSpec.Step::event).distinct().toList();
+        int all = (1 << steps) - 1;
         Sql sql = new Sql();
-        sql.append("SELECT person, t, mask, grp FROM (SELECT " + Sql.PERSON + " AS person, epoch_us(e.ts) AS t, (");
+        sql.append("SELECT person, t, mask, grp FROM (SELECT " + Sql.PERSON + " AS person, epoch_us(e.ts) AS t, ((s.bits");
         for (int i = 0; i < steps; i++) {
             FunnelSpec.Step step = spec.steps().get(i);
-            sql.append(i == 0 ? "" : " | ").append("(CASE WHEN e.event = ?", step.event());
-            if (i == 0) {
-                sql.append(" AND e.ts < ?", end);
+            if (!step.filters().isEmpty()) {
+                sql.append(" | (CASE WHEN s.idx = " + names.indexOf(step.event())).filters(step.filters()).append(" THEN " + (1 << i) + " ELSE 0 END)");
             }
-            sql.filters(step.filters()).append(" THEN " + (1 << i) + " ELSE 0 END)");
         }
-        sql.append(") AS mask, ").append(group(spec.breakdown(), "grp"))
-                .append(" FROM events e " + Sql.MERGES);
+        sql.append(") & (CASE WHEN e.ts < ? THEN " + all + " ELSE " + (all & ~1) + " END)) AS mask, ", end)
+                .append(group(spec.breakdown(), "grp"))
+                .append(" FROM events e JOIN (VALUES ");
+        for (int n = 0; n < names.size(); n++) {
+            int bits = 0;
+            for (int i = 0; i < steps; i++) {
+                FunnelSpec.Step step = spec.steps().get(i);
+                if (step.event().equals(names.get(n)) && step.filters().isEmpty()) {
+                    bits |= 1 << i;
+                }
+            }
+            sql.append(n == 0 ? "" : ", ").append("(?, " + n + ", " + bits + ")", names.get(n));
+        }
+        sql.append(") s(name, idx, bits) ON e.event = s.name " + Sql.MERGES);
         touches(sql, spec.breakdown(), scope.projectId());
-        List<String> names = spec.steps().stream().map(FunnelSpec.Step::event).distinct().toList();
         sql.append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts <= ?", scope.projectId(), scope.start(), end.plus(spec.window()))
-                .append(" AND e.event IN (" + Sql.placeholders(names.size()) + ")", names.toArray())
                 .append(") WHERE mask <> 0");
         long window = spec.window().toNanos() / 1_000;
         boolean grouped = spec.breakdown() != null;
@@ -196,7 +209,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
     private List<FunnelCounts> walkFunnel(DuckDBPreparedStatement statement, int steps, long window, boolean grouped,
             Breakdown breakdown) throws SQLException {
         FunnelRows rows = new FunnelRows();
-        LongIntMap persons = new LongIntMap(1 << 16);
+        PersonNumbers persons = new PersonNumbers();
         Map<String, Integer> groupIds = new HashMap<>();
         List<String> groupNames = new ArrayList<>();
         try (DuckDBChunkedResult result = statement.query()) {
@@ -215,7 +228,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
                             return groupNames.size() - 1;
                         });
                     }
-                    rows.add(persons.getOrAddNext(personColumn.getLong(row)), timeColumn.getLong(row), maskColumn.getInt(row), group);
+                    rows.add(persons.number(personColumn.getLong(row)), timeColumn.getLong(row), maskColumn.getInt(row), group);
                 }
             }
         }
@@ -343,42 +356,47 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         Instant end = scope.end();
         Instant monthStart = scope.to().minusDays(29).atStartOfDay(scope.zone()).toInstant();
         Instant weekStart = scope.to().minusDays(6).atStartOfDay(scope.zone()).toInstant();
-        Instant earliest = start.isBefore(monthStart) ? start : monthStart;
-        String local = Sql.localTime("ts", scope.zone(), earliest, end);
+        String local = Sql.localTime("e.ts", scope.zone(), start, end);
         long days = java.time.temporal.ChronoUnit.DAYS.between(scope.from(), scope.to()) + 1;
-        Sql sql = new Sql();
-        sql.append("WITH wide AS (SELECT " + Sql.PERSON + " AS person, e.ts, e.type, e.event, e.revenue, e.order_id FROM events e " + Sql.MERGES)
-                .append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ?), ", scope.projectId(), earliest, end)
-                .append("ev AS (SELECT * FROM wide WHERE ts >= ?), ", start)
-                .append("gaps AS (SELECT ts - lag(ts) OVER w AS before, lead(ts) OVER w - ts AS after FROM ev "
-                        + "WINDOW w AS (PARTITION BY person ORDER BY ts)), ")
-                .append("refunded AS (SELECT DISTINCT order_id FROM events WHERE project_id = ? AND event = 'Order Refunded' "
-                        + "AND order_id IS NOT NULL), ", scope.projectId())
-                .append("firsts AS (SELECT " + Sql.PERSON + " AS person, min(e.ts) AS first_ts FROM events e " + Sql.MERGES
-                        + " WHERE e.project_id = ? AND e.ts < ? GROUP BY 1) ", scope.projectId(), end)
-                .append("SELECT (SELECT count(*) FILTER (type IN ('page', 'screen')) FROM ev), ")
-                .append("(SELECT count(DISTINCT person) FILTER (type IN ('page', 'screen')) FROM ev), ")
-                .append("(SELECT count(DISTINCT person) FROM ev), ")
-                .append("(SELECT count(*) FILTER (before IS NULL OR before >= INTERVAL 30 MINUTE) FROM gaps), ")
-                .append("(SELECT coalesce(sum(epoch(before)) FILTER (before < INTERVAL 30 MINUTE), 0) FROM gaps), ")
-                .append("(SELECT count(*) FILTER ((before IS NULL OR before >= INTERVAL 30 MINUTE) AND (after IS NULL OR after >= INTERVAL 30 MINUTE)) FROM gaps), ")
-                .append("(SELECT count(DISTINCT (person, CAST(" + local + " AS DATE))) FROM ev), ")
-                .append("(SELECT count(DISTINCT person) FILTER (ts >= ?) FROM wide), ", weekStart)
-                .append("(SELECT count(DISTINCT person) FILTER (ts >= ?) FROM wide), ", monthStart)
-                .append("(SELECT count(*) FROM firsts WHERE first_ts >= ?), ", start)
-                .append("(SELECT count(*) FILTER (event = 'Order Completed') FROM ev), ")
-                .append("(SELECT count(*) FILTER (event = 'Order Completed' AND order_id IN (SELECT order_id FROM refunded)) FROM ev), ")
-                .append("(SELECT coalesce(sum(revenue) FILTER (event = 'Order Completed' AND (order_id IS NULL OR order_id NOT IN "
-                        + "(SELECT order_id FROM refunded))), 0) FROM ev), ")
-                .append("(SELECT count(DISTINCT person) FILTER (event = 'Order Completed') FROM ev)");
-        return run(sql, control, result -> {
-            result.next();
-            long sessions = result.getLong(4);
-            return new MetricValues(result.getLong(1), result.getLong(2), result.getLong(3), sessions,
-                    sessions == 0 ? 0 : result.getDouble(5) / sessions, sessions == 0 ? 0 : (double) result.getLong(6) / sessions,
-                    (double) result.getLong(7) / days, result.getLong(8), result.getLong(9), result.getLong(10), result.getLong(11),
-                    result.getLong(12), result.getDouble(13), result.getLong(14));
-        });
+        String range = " FROM events e " + Sql.MERGES + " WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ?";
+        String refunded = "(SELECT DISTINCT order_id FROM events WHERE project_id = ? AND event = 'Order Refunded' AND order_id IS NOT NULL)";
+        // one pass for the counts, one sorted pass for the sessions, one for the active persons of the last 7 and 30 days
+        Sql counts = new Sql().append("SELECT count(*) FILTER (e.type IN ('page', 'screen')), "
+                        + "count(DISTINCT " + Sql.PERSON + ") FILTER (e.type IN ('page', 'screen')), count(DISTINCT " + Sql.PERSON + "), "
+                        + "count(DISTINCT (" + Sql.PERSON + ", CAST(" + local + " AS DATE))), "
+                        + "count(*) FILTER (e.event = 'Order Completed'), "
+                        + "count(*) FILTER (e.event = 'Order Completed' AND e.order_id IN " + refunded + "), "
+                        + "coalesce(sum(e.revenue) FILTER (e.event = 'Order Completed' AND (e.order_id IS NULL OR e.order_id NOT IN " + refunded + ")), 0), "
+                        + "count(DISTINCT " + Sql.PERSON + ") FILTER (e.event = 'Order Completed')", scope.projectId(), scope.projectId())
+                .append(range, scope.projectId(), start, end);
+        Sql sessions = new Sql().append("SELECT count(*) FILTER (before IS NULL OR before >= 1800000000), "
+                        + "coalesce(sum(before) FILTER (before < 1800000000), 0), "
+                        + "count(*) FILTER ((before IS NULL OR before >= 1800000000) AND (after IS NULL OR after >= 1800000000)) "
+                        + "FROM (SELECT t - lag(t) OVER w AS before, lead(t) OVER w - t AS after FROM (SELECT " + Sql.PERSON
+                        + " AS person, epoch_us(e.ts) AS t")
+                .append(range, scope.projectId(), start, end)
+                .append(") WINDOW w AS (PARTITION BY person ORDER BY t))");
+        Sql active = new Sql().append("SELECT count(DISTINCT " + Sql.PERSON + ") FILTER (e.ts >= ?), count(DISTINCT " + Sql.PERSON + ")", weekStart)
+                .append(range, scope.projectId(), monthStart, end);
+        Sql newPersons = new Sql().append("SELECT count(*) FROM (SELECT " + Sql.PERSON + " AS person, min(e.ts) AS first_ts FROM events e "
+                        + Sql.MERGES + " WHERE e.project_id = ? AND e.ts < ? GROUP BY 1) WHERE first_ts >= ?", scope.projectId(), end, start);
+        double[] c = run(counts, control, result -> row(result, 8));
+        double[] s = run(sessions, control, result -> row(result, 3));
+        double[] a = run(active, control, result -> row(result, 2));
+        double[] n = run(newPersons, control, result -> row(result, 1));
+        long sessionCount = (long) s[0];
+        return new MetricValues((long) c[0], (long) c[1], (long) c[2], sessionCount,
+                sessionCount == 0 ? 0 : s[1] / 1_000_000d / sessionCount, sessionCount == 0 ? 0 : s[2] / sessionCount,
+                c[3] / days, (long) a[0], (long) a[1], (long) n[0], (long) c[4], (long) c[5], c[6], (long) c[7]);
+    }
+
+    private static double[] row(ResultSet result, int columns) throws SQLException {
+        result.next();
+        double[] values = new double[columns];
+        for (int i = 0; i < columns; i++) {
+            values[i] = result.getDouble(i + 1);
+        }
+        return values;
     }
 
     // ---------------------------------------------------------------- channels

@@ -95,6 +95,12 @@ public final class QueryBenchmark {
             report("3-step funnel, 7-day window, 90 days", () -> analytics.funnel(funnel, control), () -> rows(store, funnelSql));
             report("daily uniques trend, 90 days", () -> analytics.trend(trend, control), () -> rows(store, trendSql));
             report("retention, 30 daily cohorts x 30 days", () -> analytics.retention(retention, control), () -> rows(store, retentionSql));
+            String metricsSql = """
+                    SELECT count(*) FILTER (type IN ('page', 'screen')), count(DISTINCT %1$s) FILTER (type IN ('page', 'screen')),
+                           count(DISTINCT %1$s), count(*) FILTER (event = 'Order Completed'), sum(revenue) FILTER (event = 'Order Completed'),
+                           count(DISTINCT %1$s) FILTER (event = 'Order Completed')
+                    FROM events e %2$s WHERE e.project_id = %3$d AND e.ts >= %4$s AND e.ts < %5$s""".formatted(person, merges, project, from30, to30);
+            report("metrics, 30 days (reference: counts only)", () -> analytics.metrics(thirty, control), () -> rows(store, metricsSql));
         }
     }
 
