@@ -12,4 +12,24 @@ class AnalyticsNavigation {
     NavItem overviewNav() {
         return new NavItem("nav.overview", "overview", true, Capability.READ, 10);
     }
+
+    @Bean
+    NavItem boardNav() {
+        return new NavItem("nav.board", "reports/board", true, Capability.READ, 11);
+    }
+
+    @Bean
+    NavItem aarrrNav() {
+        return new NavItem("nav.aarrr", "reports/aarrr", true, Capability.READ, 30);
+    }
+
+    @Bean
+    NavItem channelQualityNav() {
+        return new NavItem("nav.channelQuality", "reports/channels", true, Capability.READ, 31);
+    }
+
+    @Bean
+    NavItem rfmNav() {
+        return new NavItem("nav.rfm", "reports/rfm", true, Capability.READ, 32);
+    }
 }
