@@ -12,4 +12,19 @@ class AnalyticsNavigation {
     NavItem overviewNav() {
         return new NavItem("nav.overview", "overview", true, Capability.READ, 10);
     }
+
+    @Bean
+    NavItem trendsNav() {
+        return new NavItem("nav.trends", "reports/trends", true, Capability.READ, 20);
+    }
+
+    @Bean
+    NavItem funnelsNav() {
+        return new NavItem("nav.funnels", "reports/funnels", true, Capability.READ, 21);
+    }
+
+    @Bean
+    NavItem retentionNav() {
+        return new NavItem("nav.retention", "reports/retention", true, Capability.READ, 22);
+    }
 }
