@@ -32,4 +32,19 @@ class AnalyticsNavigation {
     NavItem rfmNav() {
         return new NavItem("nav.rfm", "reports/rfm", true, Capability.READ, 32);
     }
+
+    @Bean
+    NavItem trendsNav() {
+        return new NavItem("nav.trends", "reports/trends", true, Capability.READ, 20);
+    }
+
+    @Bean
+    NavItem funnelsNav() {
+        return new NavItem("nav.funnels", "reports/funnels", true, Capability.READ, 21);
+    }
+
+    @Bean
+    NavItem retentionNav() {
+        return new NavItem("nav.retention", "reports/retention", true, Capability.READ, 22);
+    }
 }

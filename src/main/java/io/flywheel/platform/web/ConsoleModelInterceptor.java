@@ -7,11 +7,13 @@ import io.flywheel.platform.NavItem;
 import io.flywheel.platform.Project;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.springframework.context.MessageSource;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -49,6 +51,7 @@ class ConsoleModelInterceptor implements HandlerInterceptor {
         }
         String path = request.getRequestURI().substring(request.getContextPath().length());
         view.addObject("requestPath", path);
+        view.addObject("languagePath", languagePath(path, request.getQueryString()));
         view.addObject("section", section(path));
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication == null || authentication instanceof AnonymousAuthenticationToken || !authentication.isAuthenticated()) {
@@ -87,6 +90,20 @@ class ConsoleModelInterceptor implements HandlerInterceptor {
             return null;
         }
         return visible.stream().filter(project -> String.valueOf(project.id()).equals(id)).findFirst().orElse(null);
+    }
+
+    /**
+     * The page's path with its query string but without {@code lang}, for the language links: a
+     * report's parameters are the report, so switching language must keep them.
+     */
+    static String languagePath(String path, String query) {
+        if (query == null || query.isEmpty()) {
+            return path;
+        }
+        String kept = Arrays.stream(query.split("&"))
+                .filter(parameter -> !parameter.isEmpty() && !parameter.equals("lang") && !parameter.startsWith("lang="))
+                .collect(Collectors.joining("&"));
+        return kept.isEmpty() ? path : path + "?" + kept;
     }
 
     /** The part of a project page's path after {@code /p/{id}/}, so the switcher keeps the page. */

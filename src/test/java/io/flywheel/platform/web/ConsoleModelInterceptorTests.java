@@ -14,4 +14,12 @@ class ConsoleModelInterceptorTests {
         assertThat(ConsoleModelInterceptor.section("/p/12/")).isEqualTo("overview");
         assertThat(ConsoleModelInterceptor.section("/admin/users")).isNull();
     }
+
+    @Test
+    void theLanguageLinksKeepTheQueryButNotTheLanguage() {
+        assertThat(ConsoleModelInterceptor.languagePath("/p/1/reports/trends", null)).isEqualTo("/p/1/reports/trends");
+        assertThat(ConsoleModelInterceptor.languagePath("/p/1/reports/trends", "lang=zh-CN")).isEqualTo("/p/1/reports/trends");
+        assertThat(ConsoleModelInterceptor.languagePath("/p/1/reports/funnels", "steps=A%20B&lang=en&steps=C&language=x&lang"))
+                .isEqualTo("/p/1/reports/funnels?steps=A%20B&steps=C&language=x");
+    }
 }
