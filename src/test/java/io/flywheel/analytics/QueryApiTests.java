@@ -173,6 +173,8 @@ class QueryApiTests {
         expectProblem("{\"projectId\":" + id + ",\"kind\":\"funnel\",\"steps\":[{\"event\":\"A\"},{}]}", "steps[1].event");
         expectProblem("{\"projectId\":" + id + ",\"kind\":\"funnel\",\"steps\":[{\"event\":\"A\"},{\"event\":\"B\"}],\"window\":\"a week\"}", "window");
         expectProblem("{\"projectId\":" + id + ",\"kind\":\"retention\",\"cohortEvent\":\"A\",\"periods\":500}", "periods");
+        expectProblem("{\"projectId\":" + id + ",\"kind\":\"funnel\",\"steps\":[{\"event\":\"A\"},{\"event\":\"B\"}],\"window\":\"P1M\"}", "window");
+        expectProblem("{\"projectId\":" + id + ",\"kind\":\"funnel\",\"steps\":[{\"event\":\"A\"},{\"event\":\"B\"}],\"window\":\"P91D\"}", "window");
         expectProblem("{\"kind\":\"trend\",\"event\":\"A\"}", "projectId");
         mvc.perform(post("/api/v1/query").with(admin()).contentType(MediaType.APPLICATION_JSON).content("{not json"))
                 .andExpect(status().isBadRequest())

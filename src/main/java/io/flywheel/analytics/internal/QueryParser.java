@@ -367,7 +367,17 @@ public final class QueryParser {
             return fallback;
         }
         try {
-            Duration duration = text.toUpperCase(Locale.ROOT).contains("T") ? Duration.parse(text) : Duration.ofDays(java.time.Period.parse(text).getDays());
+            Duration duration;
+            if (text.toUpperCase(Locale.ROOT).contains("T")) {
+                duration = Duration.parse(text);
+            }
+            else {
+                java.time.Period period = java.time.Period.parse(text);
+                if (period.getYears() != 0 || period.getMonths() != 0) {
+                    throw new InvalidInputException(name, name + " must be given in weeks, days or hours (P30D, not P1M): months differ in length");
+                }
+                duration = Duration.ofDays(period.getDays());
+            }
             if (duration.isNegative() || duration.isZero()) {
                 throw new InvalidInputException(name, name + " must be positive");
             }
