@@ -167,6 +167,14 @@ class GrowthReportsController {
             ObjectNode request = range("trend", days[i], days[i]);
             request.put("event", event);
             request.putObject("breakdown").put("type", "property").put("property", "name").put("limit", 10);
+            if (i > 0) {
+                // the other days count exactly the products on the day's list, not their own top ten
+                if (rows.isEmpty()) {
+                    break;
+                }
+                ObjectNode filter = request.putArray("filters").addObject().put("property", "name").put("operator", "in");
+                rows.keySet().forEach(filter.putArray("values")::add);
+            }
             TrendAnswer answer = (TrendAnswer) queries.run(project, request, owner);
             for (TrendAnswer.Series series : answer.series()) {
                 if (series.group() == null || series.total() == null || series.total() == 0 || series.group().startsWith("$")) {
