@@ -132,6 +132,32 @@ class DuckDbEventMetricsTests {
     }
 
     @Test
+    void mergedPersonsAreOnePersonInMetricsChannelsAndRfm() {
+        store.append(List.of(
+                page(7, "2026-03-02T10:00", "WeChat"),                  // anonymous visitor from WeChat
+                track(8, "Signed Up", "2026-03-02T10:05"),              // the same person signing up on another device
+                order(8, "2026-03-02T10:20", "m1", 60),
+                order(7, "2026-03-03T10:20", "m2", 40)));
+        store.apply(new io.flywheel.events.IngestBatch(List.of(), List.of(),
+                List.of(new io.flywheel.events.PersonMerge(PROJECT, 7, 8, java.time.Instant.parse("2026-03-02T02:05:00Z"))), "test", 1));
+        Scope scope = new Scope(PROJECT, SHANGHAI, LocalDate.parse("2026-03-02"), LocalDate.parse("2026-03-03"));
+
+        MetricValues metrics = analytics.metrics(scope, CONTROL);
+        assertThat(metrics.activePersons()).isEqualTo(1);
+        assertThat(metrics.newPersons()).isEqualTo(1);
+        assertThat(metrics.payingPersons()).isEqualTo(1);
+        assertThat(metrics.sessions()).isEqualTo(2);
+
+        assertThat(analytics.channels(scope, new CohortEvents("Signed Up", "Product Added", LocalDate.parse("2026-03-10")), CONTROL))
+                .containsExactly(new ChannelQuality("WeChat", 1, 1, 0, 0, 1, 1, 100));
+
+        List<RfmScore> scores = new ArrayList<>();
+        analytics.rfm(scope, CONTROL, scores::add);
+        assertThat(scores).extracting(RfmScore::personId, RfmScore::frequency, RfmScore::monetary).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(8L, 2L, 100.0));
+    }
+
+    @Test
     void rfmScoresByQuintileAndSidesOfTheAverage() {
         store.append(List.of(
                 order(1, "2026-03-30T10:00", "a1", 100), order(1, "2026-03-20T10:00", "a2", 100), order(1, "2026-03-10T10:00", "a3", 100),
