@@ -6,12 +6,15 @@ import java.time.ZoneId;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Stores and reads events. Implementations are engine specific (DuckDB embedded, ClickHouse in
- * production); callers never see the engine.
+ * production); callers never see the engine. Along with the events, every write keeps each
+ * person's profile (first and last seen, traits, first and last touch) up to date in the same
+ * transaction, whichever path the events take.
  */
 public interface EventStore {
 
@@ -62,6 +65,12 @@ public interface EventStore {
      */
     List<DailyActivity> dailyActivity(long projectId, ZoneId zone, LocalDate from, LocalDate to);
 
-    /** Removes every event, identity link and merge of a project. */
+    /**
+     * The profile of a person, combined with every person merged into the same root; asking for a
+     * merged person answers its root's profile. Empty when the project has no such person.
+     */
+    Optional<PersonProfile> person(long projectId, long personId);
+
+    /** Removes every event, identity link, merge and person profile of a project. */
     void deleteProject(long projectId);
 }

@@ -17,6 +17,7 @@ import io.flywheel.collect.internal.Ingestion;
 import io.flywheel.events.DailyActivity;
 import io.flywheel.events.Event;
 import io.flywheel.events.EventStore;
+import io.flywheel.events.PersonProfile;
 import io.flywheel.platform.Project;
 import io.flywheel.platform.Projects;
 import java.io.ByteArrayOutputStream;
@@ -40,6 +41,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.json.JsonMapper;
 
 @SpringBootTest
 @AutoConfigureMockMvc
@@ -141,6 +143,39 @@ class TrackingApiTests {
         assertThat(byAnonymous(stored, "a-3").channel()).isEqualTo("SEO");
         assertThat(byAnonymous(stored, "a-4").channel()).isEqualTo("Direct");
         assertThat(byAnonymous(stored, "a-5").channel()).as("navigation inside the site is no new touch").isNull();
+    }
+
+    @Test
+    void identifyTraitsAndCampaignVisitsMakeUpThePersonsProfile() throws Exception {
+        send("/v1/identify", """
+                {"anonymousId":"visitor","userId":"u-42","timestamp":"2026-03-01T09:00:00Z",
+                 "traits":{"name":"李雷","email":"lilei@example.com","plan":"free"}}""").andExpect(status().isOk());
+        send("/v1/page", """
+                {"anonymousId":"visitor","timestamp":"2026-03-01T09:05:00Z",
+                 "context":{"page":{"url":"https://shop.example.com/?utm_source=wechat&utm_medium=social&utm_campaign=spring",
+                 "referrer":"https://weixin.qq.com/"}}}""").andExpect(status().isOk());
+        send("/v1/identify", """
+                {"userId":"u-42","timestamp":"2026-03-01T09:10:00Z","traits":{"plan":"pro"}}""").andExpect(status().isOk());
+        // a page view from before the others that arrives last still becomes the first touch
+        send("/v1/page", """
+                {"anonymousId":"visitor","timestamp":"2026-03-01T08:00:00Z",
+                 "properties":{"url":"https://shop.example.com/","referrer":"https://www.baidu.com/s?wd=shoes"}}""")
+                .andExpect(status().isOk());
+
+        long person = stored(4).get(0).personId();
+        PersonProfile profile = events.person(project.id(), person).orElseThrow();
+
+        JsonMapper json = JsonMapper.builder().build();
+        assertThat(json.readTree(profile.traits()))
+                .isEqualTo(json.readTree("{\"name\":\"李雷\",\"email\":\"lilei@example.com\",\"plan\":\"pro\"}"));
+        assertThat(profile.userId()).isEqualTo("u-42");
+        assertThat(profile.firstTouch()).isEqualTo(new PersonProfile.Touch("SEO", null, Instant.parse("2026-03-01T08:00:00Z")));
+        assertThat(profile.lastTouch()).isEqualTo(new PersonProfile.Touch("WeChat", "spring", Instant.parse("2026-03-01T09:05:00Z")));
+        assertThat(profile.firstSeen()).isEqualTo(Instant.parse("2026-03-01T08:00:00Z"));
+        assertThat(profile.lastSeen()).isEqualTo(Instant.parse("2026-03-01T09:10:00Z"));
+        assertThat(profile.events()).isEqualTo(4);
+        assertThat(profile.anonymousIds()).containsExactly("visitor");
+        assertThat(profile.userIds()).containsExactly("u-42");
     }
 
     private static Event byAnonymous(List<Event> stored, String anonymousId) {
@@ -348,5 +383,18 @@ class TrackingApiTests {
         long alice = stored.stream().filter(event -> "alice".equals(event.userId()) && event.type().equals("identify"))
                 .findFirst().orElseThrow().personId();
         assertThat(bob).isNotEqualTo(alice);
+
+        PersonProfile aliceProfile = events.person(project.id(), alice).orElseThrow();
+        assertThat(aliceProfile.events()).isEqualTo(7);
+        assertThat(aliceProfile.mergedPersonIds()).hasSize(3);
+        assertThat(aliceProfile.anonymousIds()).containsExactly("laptop", "phone");
+        assertThat(aliceProfile.userIds()).containsExactly("alice", "crm-7");
+        for (long merged : aliceProfile.mergedPersonIds()) {
+            assertThat(events.person(project.id(), merged)).contains(aliceProfile);
+        }
+        PersonProfile bobProfile = events.person(project.id(), bob).orElseThrow();
+        assertThat(bobProfile.events()).isEqualTo(1);
+        assertThat(bobProfile.userIds()).containsExactly("bob");
+        assertThat(bobProfile.anonymousIds()).as("seen on bob's event, though linked to alice").containsExactly("phone");
     }
 }

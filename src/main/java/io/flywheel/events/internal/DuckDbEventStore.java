@@ -6,6 +6,7 @@ import io.flywheel.events.EventStore;
 import io.flywheel.events.IdentityLink;
 import io.flywheel.events.IngestBatch;
 import io.flywheel.events.PersonMerge;
+import io.flywheel.events.PersonProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,11 +24,13 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
@@ -37,6 +40,13 @@ import org.slf4j.LoggerFactory;
  * The embedded event store. One connection writes through DuckDB's Appender (the fastest bulk path);
  * every read runs on its own duplicate of that connection, so reads never wait for writes.
  * Timestamps are stored as UTC {@code TIMESTAMP}s and converted to the project's zone in queries.
+ *
+ * <p>The {@code persons} table holds one row per (project, raw person id) and is kept up to date in
+ * the transaction of every write: the batch is folded per person in Java ({@link PersonChanges}),
+ * appended to a temporary table, joined with the stored rows, and each affected row is replaced
+ * (deleted by row id and inserted again). Replacing rows is an order of magnitude cheaper in DuckDB
+ * than updating them in place ({@code MERGE} or {@code ON CONFLICT DO UPDATE}), whose cost is
+ * dominated by rewriting the text columns. Merges are not applied here but when reading.
  */
 public class DuckDbEventStore implements EventStore, AutoCloseable {
 
@@ -82,6 +92,91 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 position BIGINT  NOT NULL
             )""";
 
+    /** Per raw person id; see {@link PersonChanges} for the rules each column follows. */
+    static final String PERSONS = """
+            CREATE TABLE persons (
+                project_id           BIGINT    NOT NULL,
+                person_id            BIGINT    NOT NULL,
+                first_seen           TIMESTAMP NOT NULL,
+                last_seen            TIMESTAMP NOT NULL,
+                event_count          BIGINT    NOT NULL,
+                user_id              VARCHAR,
+                traits               VARCHAR   NOT NULL,
+                traits_updated_at    TIMESTAMP,
+                first_touch_channel  VARCHAR,
+                first_touch_campaign VARCHAR,
+                first_touch_at       TIMESTAMP,
+                last_touch_channel   VARCHAR,
+                last_touch_campaign  VARCHAR,
+                last_touch_at        TIMESTAMP,
+                PRIMARY KEY (project_id, person_id)
+            )""";
+
+    private static final String PERSON_COLUMNS = """
+            project_id, person_id, first_seen, last_seen, event_count, user_id, traits, traits_updated_at,
+            first_touch_channel, first_touch_campaign, first_touch_at, last_touch_channel, last_touch_campaign, last_touch_at""";
+
+    /** Applying anything but a JSON object as a merge patch would replace the traits, so such patches are left out. */
+    private static final String IS_JSON_OBJECT = "CASE WHEN json_valid(%1$s) THEN json_type(%1$s) = 'OBJECT' ELSE false END";
+
+    /** One row per person of the batch being written, from {@link PersonChanges}; dropped before the commit. */
+    private static final String PERSON_BATCH = """
+            CREATE OR REPLACE TEMP TABLE person_batch (
+                project_id BIGINT, person_id BIGINT, first_seen TIMESTAMP, last_seen TIMESTAMP, event_count BIGINT,
+                user_id VARCHAR, trait_patches VARCHAR[], traits_updated_at TIMESTAMP,
+                first_touch_channel VARCHAR, first_touch_campaign VARCHAR, first_touch_at TIMESTAMP,
+                last_touch_channel VARCHAR, last_touch_campaign VARCHAR, last_touch_at TIMESTAMP)""";
+
+    /**
+     * The batch combined with the stored rows, with the row id each replaces. Ties between touches
+     * follow arrival: an equal first touch keeps the stored one, an equal last touch takes the new one.
+     */
+    private static final String COMBINE_PERSONS = """
+            CREATE OR REPLACE TEMP TABLE person_rows AS
+            SELECT p.rowid AS old_row, b.project_id, b.person_id,
+                   least(p.first_seen, b.first_seen) AS first_seen,
+                   greatest(p.last_seen, b.last_seen) AS last_seen,
+                   coalesce(p.event_count, 0) + b.event_count AS event_count,
+                   coalesce(b.user_id, p.user_id) AS user_id,
+                   CASE WHEN b.trait_patches IS NULL THEN coalesce(p.traits, '{}')
+                        ELSE CAST(list_reduce(list_prepend(coalesce(p.traits, '{}'), list_filter(b.trait_patches, patch -> %1$s)),
+                                              (traits, patch) -> json_merge_patch(traits, patch)) AS VARCHAR)
+                   END AS traits,
+                   greatest(p.traits_updated_at, b.traits_updated_at) AS traits_updated_at,
+                   CASE WHEN %2$s THEN b.first_touch_channel ELSE p.first_touch_channel END AS first_touch_channel,
+                   CASE WHEN %2$s THEN b.first_touch_campaign ELSE p.first_touch_campaign END AS first_touch_campaign,
+                   CASE WHEN %2$s THEN b.first_touch_at ELSE p.first_touch_at END AS first_touch_at,
+                   CASE WHEN %3$s THEN b.last_touch_channel ELSE p.last_touch_channel END AS last_touch_channel,
+                   CASE WHEN %3$s THEN b.last_touch_campaign ELSE p.last_touch_campaign END AS last_touch_campaign,
+                   CASE WHEN %3$s THEN b.last_touch_at ELSE p.last_touch_at END AS last_touch_at
+            FROM person_batch b
+            LEFT JOIN persons p ON p.project_id = b.project_id AND p.person_id = b.person_id""".formatted(
+            IS_JSON_OBJECT.formatted("patch"),
+            "(b.first_touch_at < p.first_touch_at OR p.first_touch_at IS NULL)",
+            "(b.last_touch_at >= p.last_touch_at OR p.last_touch_at IS NULL)");
+
+    /**
+     * Builds the persons of existing events by the same rules as {@link PersonChanges}, for data
+     * written before the table existed; receipt time (then insertion order) stands in for arrival.
+     */
+    private static final String BACKFILL_PERSONS = """
+            INSERT INTO persons (%1$s)
+            SELECT project_id, person_id, first_seen, last_seen, event_count, user_id, traits, traits_updated_at,
+                   first_touch.channel, first_touch.campaign, first_touch.ts, last_touch.channel, last_touch.campaign, last_touch.ts
+            FROM (
+                SELECT project_id, person_id, min(ts) AS first_seen, max(ts) AS last_seen, count(*) AS event_count,
+                       arg_max(user_id, {'received_at': received_at, 'row': rowid}) AS user_id,
+                       CAST(list_reduce(list_prepend('{}', list(properties ORDER BY received_at, rowid) FILTER (%2$s AND %3$s)),
+                                        (traits, patch) -> json_merge_patch(traits, patch)) AS VARCHAR) AS traits,
+                       max(received_at) FILTER (%2$s) AS traits_updated_at,
+                       arg_min({'channel': channel, 'campaign': utm_campaign, 'ts': ts}, {'ts': ts, 'received_at': received_at, 'row': rowid})
+                           FILTER (channel IS NOT NULL) AS first_touch,
+                       arg_max({'channel': channel, 'campaign': utm_campaign, 'ts': ts}, {'ts': ts, 'received_at': received_at, 'row': rowid})
+                           FILTER (channel IS NOT NULL) AS last_touch
+                FROM events
+                GROUP BY project_id, person_id
+            )""".formatted(PERSON_COLUMNS, "type = 'identify' AND properties <> '{}'", IS_JSON_OBJECT.formatted("properties"));
+
     private final DuckDBConnection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private volatile boolean closed;
@@ -104,6 +199,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 }
                 statement.execute(SCHEMA);
             }
+            createPersons(connection);
             log.info("Event store opened at {}", path);
             return connection;
         }
@@ -115,26 +211,50 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         }
     }
 
+    /**
+     * Creates the persons table when the file has none, and fills it from the events already
+     * stored, in one transaction: a file from before the table existed keeps working, and a crash
+     * half-way leaves no empty table behind.
+     */
+    private static void createPersons(DuckDBConnection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            try (ResultSet result = statement.executeQuery(
+                    "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'persons'")) {
+                result.next();
+                if (result.getLong(1) > 0) {
+                    return;
+                }
+            }
+            long started = System.nanoTime();
+            connection.setAutoCommit(false);
+            try {
+                statement.execute(PERSONS);
+                int persons = statement.executeUpdate(BACKFILL_PERSONS);
+                connection.commit();
+                if (persons > 0) {
+                    log.info("Built {} person profiles from the stored events in {} ms", persons, (System.nanoTime() - started) / 1_000_000);
+                }
+            }
+            catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+            finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
     @Override
     public void append(List<Event> events) {
         if (events.isEmpty()) {
             return;
         }
-        writeLock.lock();
-        try {
-            checkOpen();
-            try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events")) {
-                for (Event event : events) {
-                    appendRow(appender, event);
-                }
-            }
-        }
-        catch (SQLException e) {
-            throw new EventStoreException("appending " + events.size() + " events failed: " + e.getMessage(), e);
-        }
-        finally {
-            writeLock.unlock();
-        }
+        write("appending " + events.size() + " events", () -> {
+            // persons first: its statements open the transaction, which the events appender must run inside
+            updatePersons(events);
+            appendEvents(events);
+        });
     }
 
     private static void appendRow(DuckDBAppender appender, Event event) throws SQLException {
@@ -182,22 +302,30 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
 
     @Override
     public void apply(IngestBatch batch) {
+        write("applying an ingestion batch", () -> {
+            // A statement first: the driver opens the transaction lazily, and the appenders must run inside it.
+            try (PreparedStatement statement = writer.prepareStatement("INSERT OR REPLACE INTO ingest_positions VALUES (?, ?)")) {
+                statement.setString(1, batch.source());
+                statement.setLong(2, batch.position());
+                statement.executeUpdate();
+            }
+            appendEvents(batch.events());
+            updatePersons(batch.events());
+            appendLinks(batch.links());
+            for (PersonMerge merge : batch.merges()) {
+                merge(merge);
+            }
+        });
+    }
+
+    /** Runs {@code work} in one transaction on the writer: all of it commits, or none. */
+    private void write(String what, Work work) {
         writeLock.lock();
         try {
             checkOpen();
             writer.setAutoCommit(false);
             try {
-                // A statement first: the driver opens the transaction lazily, and the appenders must run inside it.
-                try (PreparedStatement statement = writer.prepareStatement("INSERT OR REPLACE INTO ingest_positions VALUES (?, ?)")) {
-                    statement.setString(1, batch.source());
-                    statement.setLong(2, batch.position());
-                    statement.executeUpdate();
-                }
-                appendEvents(batch.events());
-                appendLinks(batch.links());
-                for (PersonMerge merge : batch.merges()) {
-                    merge(merge);
-                }
+                work.run();
                 writer.commit();
             }
             catch (SQLException | RuntimeException e) {
@@ -209,10 +337,77 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             }
         }
         catch (SQLException e) {
-            throw new EventStoreException("applying an ingestion batch failed: " + e.getMessage(), e);
+            throw new EventStoreException(what + " failed: " + e.getMessage(), e);
         }
         finally {
             writeLock.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    /** Folds the events into the persons table; runs inside the write's transaction. */
+    private void updatePersons(List<Event> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (Statement statement = writer.createStatement()) {
+            // Created and dropped inside the transaction: emptying a reused temporary table keeps its memory.
+            statement.execute(PERSON_BATCH);
+            try (DuckDBAppender appender = writer.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, "person_batch")) {
+                for (PersonChanges.Change change : PersonChanges.of(events)) {
+                    appendChange(appender, change);
+                }
+            }
+            statement.execute(COMBINE_PERSONS);
+            statement.execute("DELETE FROM persons WHERE rowid IN (SELECT old_row FROM person_rows WHERE old_row IS NOT NULL)");
+            statement.execute("INSERT INTO persons (" + PERSON_COLUMNS + ") SELECT " + PERSON_COLUMNS + " FROM person_rows");
+            statement.execute("DROP TABLE person_rows");
+            statement.execute("DROP TABLE person_batch");
+        }
+    }
+
+    private static void appendChange(DuckDBAppender appender, PersonChanges.Change change) throws SQLException {
+        appender.beginRow();
+        appender.append(change.projectId());
+        appender.append(change.personId());
+        appender.appendEpochMicros(micros(change.firstSeen()));
+        appender.appendEpochMicros(micros(change.lastSeen()));
+        appender.append(change.events());
+        appendNullable(appender, change.userId());
+        if (change.traitPatches().isEmpty()) {
+            appender.appendNull();
+        }
+        else {
+            appender.append(change.traitPatches());
+        }
+        appendNullable(appender, change.traitsUpdatedAt());
+        appendTouch(appender, change.firstTouch());
+        appendTouch(appender, change.lastTouch());
+        appender.endRow();
+    }
+
+    private static void appendTouch(DuckDBAppender appender, Event touch) throws SQLException {
+        if (touch == null) {
+            appender.appendNull();
+            appender.appendNull();
+            appender.appendNull();
+            return;
+        }
+        appender.append(touch.channel());
+        appendNullable(appender, touch.utmCampaign());
+        appender.appendEpochMicros(micros(touch.timestamp()));
+    }
+
+    private static void appendNullable(DuckDBAppender appender, Instant value) throws SQLException {
+        if (value == null) {
+            appender.appendNull();
+        }
+        else {
+            appender.appendEpochMicros(micros(value));
         }
     }
 
@@ -280,8 +475,8 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         if (messageIds.isEmpty()) {
             return found;
         }
-        String placeholders = String.join(",", java.util.Collections.nCopies(messageIds.size(), "?"));
-        String sql = "SELECT DISTINCT message_id FROM events WHERE project_id = ? AND ts >= ? AND ts < ? AND message_id IN (" + placeholders + ")";
+        String sql = "SELECT DISTINCT message_id FROM events WHERE project_id = ? AND ts >= ? AND ts < ? AND message_id IN ("
+                + placeholders(messageIds.size()) + ")";
         try (Connection connection = reader(); PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, projectId);
             statement.setObject(2, utc(from));
@@ -453,19 +648,154 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
 
     @Override
     public void deleteProject(long projectId) {
-        writeLock.lock();
-        try (Statement statement = writer.createStatement()) {
-            checkOpen();
-            for (String table : List.of("events", "identities", "person_merges")) {
-                statement.execute("DELETE FROM " + table + " WHERE project_id = " + projectId);
+        write("deleting events", () -> {
+            try (Statement statement = writer.createStatement()) {
+                for (String table : List.of("events", "identities", "person_merges", "persons")) {
+                    statement.execute("DELETE FROM " + table + " WHERE project_id = " + projectId);
+                }
             }
+        });
+    }
+
+    @Override
+    public Optional<PersonProfile> person(long projectId, long personId) {
+        try (Connection connection = reader()) {
+            // one snapshot for all the queries, so that a merge committed in between cannot split the answer
+            connection.setAutoCommit(false);
+            long root = root(connection, projectId, personId);
+            List<Long> merged = mergedInto(connection, projectId, root);
+            List<Long> members = new ArrayList<>(merged.size() + 1);
+            members.add(root);
+            members.addAll(merged);
+            Optional<PersonProfile> person = profile(connection, projectId, root, members).map(profile -> {
+                DistinctIds ids = distinctIds(connection, projectId, members);
+                return new PersonProfile(projectId, root, merged, profile.firstSeen(), profile.lastSeen(), profile.events(),
+                        profile.userId(), profile.traits(), profile.firstTouch(), profile.lastTouch(), ids.anonymousIds(), ids.userIds());
+            });
+            connection.commit();
+            return person;
         }
         catch (SQLException e) {
-            throw new EventStoreException("deleting events failed: " + e.getMessage(), e);
+            throw new EventStoreException("reading a person failed: " + e.getMessage(), e);
         }
-        finally {
-            writeLock.unlock();
+    }
+
+    private static long root(Connection connection, long projectId, long personId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT root_id FROM person_merges WHERE project_id = ? AND person_id = ?")) {
+            statement.setLong(1, projectId);
+            statement.setLong(2, personId);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() ? result.getLong(1) : personId;
+            }
         }
+    }
+
+    private static List<Long> mergedInto(Connection connection, long projectId, long root) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT DISTINCT person_id FROM person_merges WHERE project_id = ? AND root_id = ? ORDER BY person_id")) {
+            statement.setLong(1, projectId);
+            statement.setLong(2, root);
+            List<Long> merged = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    merged.add(result.getLong(1));
+                }
+            }
+            return merged;
+        }
+    }
+
+    private record DistinctIds(List<String> anonymousIds, List<String> userIds) {
+    }
+
+    /** The ids linked to the persons, and those seen on their events (a shared device's anonymousId is not linked). */
+    private static DistinctIds distinctIds(Connection connection, long projectId, List<Long> persons) {
+        String in = placeholders(persons.size());
+        String sql = """
+                SELECT distinct_id, is_user_id FROM identities WHERE project_id = ? AND person_id IN (%1$s)
+                UNION SELECT anonymous_id, false FROM events WHERE project_id = ? AND person_id IN (%1$s) AND anonymous_id IS NOT NULL
+                UNION SELECT user_id, true FROM events WHERE project_id = ? AND person_id IN (%1$s) AND user_id IS NOT NULL
+                ORDER BY 1""".formatted(in);
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int index = 1;
+            for (int part = 0; part < 3; part++) {
+                statement.setLong(index++, projectId);
+                for (long person : persons) {
+                    statement.setLong(index++, person);
+                }
+            }
+            DistinctIds ids = new DistinctIds(new ArrayList<>(), new ArrayList<>());
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    (result.getBoolean(2) ? ids.userIds() : ids.anonymousIds()).add(result.getString(1));
+                }
+            }
+            return ids;
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("reading a person's ids failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A person's row, or several persons' rows combined. */
+    private record PersonRow(Instant firstSeen, Instant lastSeen, long events, String userId, String traits,
+            PersonProfile.Touch firstTouch, PersonProfile.Touch lastTouch) {
+    }
+
+    /**
+     * The persons' rows combined: seen times and counts over all, touches the earliest and latest of
+     * all, traits applied in the order of their last identify (the root last on a tie), the root's
+     * userId or else the most recently seen one.
+     */
+    private static Optional<PersonRow> profile(Connection connection, long projectId, long root, List<Long> persons)
+            throws SQLException {
+        String in = placeholders(persons.size());
+        String sql = """
+                SELECT epoch_us(first_seen), epoch_us(last_seen), event_count, user_id, traits,
+                       first_touch.channel, first_touch.campaign, epoch_us(first_touch.ts),
+                       last_touch.channel, last_touch.campaign, epoch_us(last_touch.ts)
+                FROM (
+                    SELECT min(first_seen) AS first_seen, max(last_seen) AS last_seen, sum(event_count) AS event_count,
+                           coalesce(max(user_id) FILTER (person_id = ?), arg_max(user_id, last_seen)) AS user_id,
+                           CAST(list_reduce(list_prepend('{}', list(traits ORDER BY traits_updated_at NULLS FIRST, person_id = ?)),
+                                            (traits, patch) -> json_merge_patch(traits, patch)) AS VARCHAR) AS traits,
+                           arg_min({'channel': first_touch_channel, 'campaign': first_touch_campaign, 'ts': first_touch_at}, first_touch_at)
+                               AS first_touch,
+                           arg_max({'channel': last_touch_channel, 'campaign': last_touch_campaign, 'ts': last_touch_at}, last_touch_at)
+                               AS last_touch
+                    FROM persons
+                    WHERE project_id = ? AND person_id IN (%s)
+                )
+                WHERE event_count IS NOT NULL""".formatted(in);
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, root);
+            statement.setLong(2, root);
+            statement.setLong(3, projectId);
+            int index = 4;
+            for (long person : persons) {
+                statement.setLong(index++, person);
+            }
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new PersonRow(instant(row.getLong(1)), instant(row.getLong(2)), row.getLong(3), row.getString(4),
+                        row.getString(5), touch(row, 6), touch(row, 9)));
+            }
+        }
+    }
+
+    private static String placeholders(int count) {
+        return String.join(",", Collections.nCopies(count, "?"));
+    }
+
+    private static PersonProfile.Touch touch(ResultSet row, int column) throws SQLException {
+        String channel = row.getString(column);
+        if (channel == null) {
+            return null;
+        }
+        return new PersonProfile.Touch(channel, row.getString(column + 1), instant(row.getLong(column + 2)));
     }
 
     private static LocalDateTime utc(Instant instant) {

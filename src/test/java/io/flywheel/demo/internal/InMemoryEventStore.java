@@ -6,6 +6,7 @@ import io.flywheel.events.EventStore;
 import io.flywheel.events.IdentityLink;
 import io.flywheel.events.IngestBatch;
 import io.flywheel.events.PersonMerge;
+import io.flywheel.events.PersonProfile;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -14,6 +15,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -90,6 +92,11 @@ final class InMemoryEventStore implements EventStore {
 
     @Override
     public List<Event> latest(long projectId, int limit) {
+        throw new UnsupportedOperationException("not used by the demo module");
+    }
+
+    @Override
+    public Optional<PersonProfile> person(long projectId, long personId) {
         throw new UnsupportedOperationException("not used by the demo module");
     }
 
