@@ -160,9 +160,17 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         if (breakdown == null || breakdown.kind() != Breakdown.Kind.FIRST_TOUCH_CHANNEL) {
             return;
         }
-        sql.append(" LEFT JOIN (SELECT " + Sql.PERSON + " AS person, arg_min(e.channel, e.ts) AS channel FROM events e " + Sql.MERGES
-                + " WHERE e.project_id = ? AND e.channel IS NOT NULL GROUP BY 1) touch ON touch.person = " + Sql.PERSON, projectId);
+        sql.append(" LEFT JOIN (" + PEOPLE + ") touch ON touch.person = " + Sql.PERSON, projectId);
     }
+
+    /**
+     * Merged persons from the persons table: first seen and first-touch channel over every raw
+     * person merged into each root. Columns: person, first_ts, channel.
+     */
+    static final String PEOPLE = "SELECT COALESCE(m.root_id, p.person_id) AS person, min(p.first_seen) AS first_ts, "
+            + "arg_min(p.first_touch_channel, p.first_touch_at) FILTER (WHERE p.first_touch_channel IS NOT NULL) AS channel "
+            + "FROM persons p LEFT JOIN person_merges m ON m.project_id = p.project_id AND m.person_id = p.person_id "
+            + "WHERE p.project_id = ? GROUP BY 1";
 
     // ---------------------------------------------------------------- funnel
 
@@ -378,8 +386,8 @@ final class DuckDbEventAnalytics implements EventAnalytics {
                 .append(") WINDOW w AS (PARTITION BY person ORDER BY t))");
         Sql active = new Sql().append("SELECT count(DISTINCT " + Sql.PERSON + ") FILTER (e.ts >= ?), count(DISTINCT " + Sql.PERSON + ")", weekStart)
                 .append(range, scope.projectId(), monthStart, end);
-        Sql newPersons = new Sql().append("SELECT count(*) FROM (SELECT " + Sql.PERSON + " AS person, min(e.ts) AS first_ts FROM events e "
-                        + Sql.MERGES + " WHERE e.project_id = ? AND e.ts < ? GROUP BY 1) WHERE first_ts >= ?", scope.projectId(), end, start);
+        Sql newPersons = new Sql().append("SELECT count(*) FROM (" + PEOPLE + ") WHERE first_ts >= ? AND first_ts < ?",
+                scope.projectId(), start, end);
         double[] c = run(counts, control, result -> row(result, 8));
         double[] s = run(sessions, control, result -> row(result, 3));
         double[] a = run(active, control, result -> row(result, 2));
@@ -409,8 +417,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         Sql sql = new Sql();
         sql.append("WITH ev AS (SELECT " + Sql.PERSON + " AS person, e.ts, e.event, e.channel, e.revenue, e.order_id FROM events e "
                         + Sql.MERGES + " WHERE e.project_id = ? AND e.ts < ?), ", scope.projectId(), asOfEnd)
-                .append("people AS (SELECT person, min(ts) AS first_ts, arg_min(channel, ts) FILTER (WHERE channel IS NOT NULL) AS channel "
-                        + "FROM ev GROUP BY person), ")
+                .append("people AS (" + PEOPLE + "), ", scope.projectId())
                 .append("cohort AS (SELECT person, coalesce(channel, '" + Breakdown.NONE + "') AS channel, CAST(" + localFirst
                         + " AS DATE) AS first_day FROM people WHERE first_ts >= ? AND first_ts < ?), ", scope.start(), scope.end())
                 .append("refunded AS (SELECT DISTINCT order_id FROM ev WHERE event = 'Order Refunded' AND order_id IS NOT NULL), ")
