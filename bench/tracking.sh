@@ -20,8 +20,9 @@ for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null && break
   sleep 1
 done
-KEY=$(curl -sf -u admin:bench-password -H 'Content-Type: application/json' -d '{"name":"Bench"}' \
-  "http://127.0.0.1:$PORT/api/v1/projects" | sed 's/.*"writeKey":"\([^"]*\)".*/\1/')
+CREATED=$(curl -sf -u admin:bench-password -H 'Content-Type: application/json' -d '{"name":"Bench"}' "http://127.0.0.1:$PORT/api/v1/projects")
+KEY=$(echo "$CREATED" | sed 's/.*"writeKey":"\([^"]*\)".*/\1/')
+PROJECT=$(echo "$CREATED" | sed 's/.*"id":\([0-9]*\).*/\1/')
 echo "heap: -Xmx$HEAP, cores: $(nproc), duration: ${SECONDS_PER_RUN}s per scenario"
 metric() {
   curl -sf -u admin:bench-password "http://127.0.0.1:$PORT/actuator/metrics/$1" | sed 's/.*"value":\([0-9.E]*\).*/\1/'
@@ -38,11 +39,55 @@ run() {
   printf '%-40s ' "$name"
   WRITE_KEY=$KEY "$@" -s bench/tracking.lua "http://127.0.0.1:$PORT" | tail -1
 }
+# Visibility: a probe event is sent, and once it is acknowledged the query API is asked (bypassing its
+# cache) until the event counts; prints the median and the worst of the probes' delays.
+visibility() {
+  local probes=${1:-10} times=()
+  for i in $(seq 1 "$probes"); do
+    local id="probe-$RANDOM-$i-$(date +%s%N)"
+    local sent=$(date +%s%N)
+    curl -sf -u "$KEY:" -H 'Content-Type: application/json' \
+      -d "{\"userId\":\"probe\",\"event\":\"Probe\",\"messageId\":\"$id\",\"properties\":{\"probe\":\"$id\"}}" \
+      "http://127.0.0.1:$PORT/v1/track" >/dev/null
+    local acked=$(date +%s%N)
+    for _ in $(seq 1 200); do
+      local total=$(curl -sf -u admin:bench-password -H 'Content-Type: application/json' \
+        -d "{\"projectId\":$PROJECT,\"kind\":\"trend\",\"event\":\"Probe\",\"refresh\":true,\"filters\":[{\"property\":\"probe\",\"value\":\"$id\"}]}" \
+        "http://127.0.0.1:$PORT/api/v1/query" | sed 's/.*"total":\([0-9.]*\).*/\1/')
+      [ "$total" = "1.0" ] && break
+      sleep 0.05
+    done
+    times+=($(( ($(date +%s%N) - acked) / 1000000 )))
+    sleep 1
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "acknowledged -> visible to the query API: median %d ms, max %d ms over %d probes\n", a[int((NR+1)/2)], a[NR], NR}'
+}
 run "warm-up (batches of 100)" env BATCH_SIZE=100 wrk -t1 -c16 -d10s
 run "batches of 100, 32 connections" env BATCH_SIZE=100 wrk -t1 -c32 -d"${SECONDS_PER_RUN}s"
 run "single events, 64 connections" env BATCH_SIZE=1 wrk -t1 -c64 -d"${SECONDS_PER_RUN}s"
 # paced: 32 connections each waiting DELAY_MS between batches (default 100 ms, about 300 batches/s)
 run "batches of 100, paced (DELAY_MS=${DELAY_MS:-100})" env BATCH_SIZE=100 DELAY_MS="${DELAY_MS:-100}" wrk -t1 -c32 -d"${SECONDS_PER_RUN}s"
 run "single events, paced (DELAY_MS=${SINGLE_DELAY_MS:-10})" env BATCH_SIZE=1 DELAY_MS="${SINGLE_DELAY_MS:-10}" wrk -t1 -c32 -d"${SECONDS_PER_RUN}s"
+drain
+printf '%-40s ' "visibility under paced batch load"
+( BATCH_SIZE=100 DELAY_MS="${DELAY_MS:-100}" WRITE_KEY=$KEY wrk -t1 -c32 -d40s -s bench/tracking.lua "http://127.0.0.1:$PORT" >/dev/null & )
+sleep 3
+visibility 10
+# Soak (SOAK_SECONDS, e.g. 600): paced batches of 100 for that long, heap sampled every 15 s
+if [ "${SOAK_SECONDS:-0}" -gt 0 ]; then
+  drain
+  printf '%-40s ' "soak, batches of 100, paced, ${SOAK_SECONDS}s"
+  WRITE_KEY=$KEY BATCH_SIZE=100 DELAY_MS="${SOAK_DELAY_MS:-20}" wrk -t1 -c32 -d"${SOAK_SECONDS}s" -s bench/tracking.lua "http://127.0.0.1:$PORT" > "$DATA/soak.txt" &
+  WRK=$!
+  MAX=0
+  while kill -0 $WRK 2>/dev/null; do
+    USED=$(python3 -c "print(int(float('$(metric 'jvm.memory.used?tag=area:heap')')))")
+    [ "$USED" -gt "$MAX" ] && MAX=$USED
+    sleep 15
+  done
+  wait $WRK || true
+  tail -1 "$DATA/soak.txt"
+  echo "heap used, highest sample during the soak: $((MAX / 1048576)) MiB of -Xmx$HEAP"
+fi
 drain
 echo "accepted: $(metric flywheel.ingest.accepted)  stored: $(metric flywheel.ingest.stored)  duplicates: $(metric flywheel.ingest.duplicates)  heap used at end: $(metric 'jvm.memory.used?tag=area:heap') bytes"
