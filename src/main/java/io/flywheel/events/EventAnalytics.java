@@ -11,8 +11,7 @@ public interface EventAnalytics {
 
     List<TrendRow> trend(TrendSpec spec, QueryControl control);
 
-    /** One entry per breakdown group (one without a breakdown), largest first. */
-    List<FunnelCounts> funnel(FunnelSpec spec, QueryControl control);
+    FunnelResult funnel(FunnelSpec spec, QueryControl control);
 
     List<RetentionCohort> retention(RetentionSpec spec, QueryControl control);
 

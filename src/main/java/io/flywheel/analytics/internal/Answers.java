@@ -14,6 +14,7 @@ import io.flywheel.events.ChannelQuality;
 import io.flywheel.events.MetricValues;
 import io.flywheel.events.RfmScore;
 import io.flywheel.events.FunnelCounts;
+import io.flywheel.events.FunnelResult;
 import io.flywheel.events.FunnelSpec;
 import io.flywheel.events.Interval;
 import io.flywheel.events.RetentionCohort;
@@ -115,24 +116,12 @@ public final class Answers {
 
     // ------------------------------------------------------------ funnel
 
-    public static FunnelAnswer funnel(FunnelSpec spec, List<FunnelCounts> counts) {
-        List<FunnelAnswer.Step> total;
+    public static FunnelAnswer funnel(FunnelSpec spec, FunnelResult result) {
+        List<FunnelAnswer.Step> total = steps(spec, result.total());
         List<FunnelAnswer.Group> groups = new ArrayList<>();
-        if (spec.breakdown() == null) {
-            total = steps(spec, counts.get(0));
-        }
-        else {
-            long[] sum = new long[spec.steps().size()];
-            for (FunnelCounts group : counts) {
-                for (int i = 0; i < sum.length; i++) {
-                    sum[i] += group.reached()[i];
-                }
-                List<FunnelAnswer.Step> steps = steps(spec, group);
-                groups.add(new FunnelAnswer.Group(group.group(), steps, overall(steps)));
-            }
-            double[] noMedians = new double[sum.length];
-            java.util.Arrays.fill(noMedians, Double.NaN);
-            total = steps(spec, new FunnelCounts(null, sum, noMedians));
+        for (FunnelCounts group : result.groups()) {
+            List<FunnelAnswer.Step> steps = steps(spec, group);
+            groups.add(new FunnelAnswer.Group(group.group(), steps, overall(steps)));
         }
         return new FunnelAnswer("funnel", spec.scope().from(), spec.scope().to(), spec.window().toString(), total, overall(total), groups, null);
     }

@@ -7,6 +7,7 @@ import io.flywheel.events.MetricValues;
 import io.flywheel.events.RfmScore;
 import io.flywheel.events.EventAnalytics;
 import io.flywheel.events.FunnelCounts;
+import io.flywheel.events.FunnelResult;
 import io.flywheel.events.FunnelSpec;
 import io.flywheel.events.Interval;
 import io.flywheel.events.QueryCancelledException;
@@ -175,7 +176,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
     // ---------------------------------------------------------------- funnel
 
     @Override
-    public List<FunnelCounts> funnel(FunnelSpec spec, QueryControl control) {
+    public FunnelResult funnel(FunnelSpec spec, QueryControl control) {
         Scope scope = spec.scope();
         int steps = spec.steps().size();
         Instant end = scope.end();
@@ -214,7 +215,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         return execute(sql, control, statement -> walkFunnel(statement, steps, window, grouped, spec.breakdown()));
     }
 
-    private List<FunnelCounts> walkFunnel(DuckDBPreparedStatement statement, int steps, long window, boolean grouped,
+    private FunnelResult walkFunnel(DuckDBPreparedStatement statement, int steps, long window, boolean grouped,
             Breakdown breakdown) throws SQLException {
         FunnelRows rows = new FunnelRows();
         PersonNumbers persons = new PersonNumbers();
@@ -241,6 +242,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
             }
         }
         FunnelWalker walker = new FunnelWalker(steps, window);
+        FunnelAccumulator total = new FunnelAccumulator(steps);
         Map<Integer, FunnelAccumulator> accumulators = new HashMap<>();
         rows.visit(persons.size(), (times, masks, groups, from, to) -> {
             walker.reset();
@@ -249,17 +251,17 @@ final class DuckDbEventAnalytics implements EventAnalytics {
             }
             int level = walker.level();
             if (level > 0) {
-                accumulators.computeIfAbsent(walker.group(), key -> new FunnelAccumulator(steps)).add(level, walker.path(level));
+                total.add(level, walker.path(level));
+                if (grouped) {
+                    accumulators.computeIfAbsent(walker.group(), key -> new FunnelAccumulator(steps)).add(level, walker.path(level));
+                }
             }
         });
         List<FunnelCounts> counts = new ArrayList<>();
         accumulators.forEach((group, accumulator) -> counts.add(accumulator.counts(group < 0 ? null : groupNames.get(group))));
         counts.sort(Comparator.comparingLong((FunnelCounts c) -> c.reached()[0]).reversed().thenComparing(FunnelCounts::group,
                 Comparator.nullsFirst(Comparator.naturalOrder())));
-        if (counts.isEmpty()) {
-            counts.add(new FunnelCounts(null, new long[steps], emptyMedians(steps)));
-        }
-        return grouped ? limit(counts, breakdown.limit(), steps) : counts;
+        return new FunnelResult(total.counts(null), grouped ? limit(counts, breakdown.limit(), steps) : List.of());
     }
 
     private static double[] emptyMedians(int steps) {

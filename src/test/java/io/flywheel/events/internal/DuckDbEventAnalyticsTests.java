@@ -8,6 +8,7 @@ import io.flywheel.events.Breakdown;
 import io.flywheel.events.Event;
 import io.flywheel.events.EventFilter;
 import io.flywheel.events.FunnelCounts;
+import io.flywheel.events.FunnelResult;
 import io.flywheel.events.FunnelSpec;
 import io.flywheel.events.IngestBatch;
 import io.flywheel.events.Interval;
@@ -99,13 +100,12 @@ class DuckDbEventAnalyticsTests {
                 // 6: C before B: order matters -> 2 (A, B), C is earlier than B
                 event(6, "A", t0), event(6, "C", at(t0, Duration.ofMinutes(5))), event(6, "B", at(t0, Duration.ofMinutes(10)))));
 
-        List<FunnelCounts> result = analytics.funnel(funnel(days("2026-03-02", "2026-03-02"), Duration.ofDays(7), "A", "B", "C"), CONTROL);
+        FunnelResult result = analytics.funnel(funnel(days("2026-03-02", "2026-03-02"), Duration.ofDays(7), "A", "B", "C"), CONTROL);
 
-        assertThat(result).hasSize(1);
-        assertThat(result.get(0).group()).isNull();
-        assertThat(result.get(0).reached()).containsExactly(5, 3, 1);
+                assertThat(result.total().group()).isNull();
+        assertThat(result.total().reached()).containsExactly(5, 3, 1);
         // A->B: persons 1 (1 h), 5 (7 d), 6 (10 min): median 1 h; B->C: person 1 only, 1 h
-        assertThat(result.get(0).medianSeconds()).containsExactly(0, 3600, 3600);
+        assertThat(result.total().medianSeconds()).containsExactly(0, 3600, 3600);
     }
 
     @Test
@@ -116,9 +116,9 @@ class DuckDbEventAnalyticsTests {
         store.append(List.of(event(1, "A", t0), event(2, "B", t0)));
         store.append(List.of(event(2, "A", at(t0, Duration.ofHours(1)))));
 
-        List<FunnelCounts> result = analytics.funnel(funnel(days("2026-03-02", "2026-03-02"), Duration.ofDays(1), "A", "B", "C"), CONTROL);
+        FunnelResult result = analytics.funnel(funnel(days("2026-03-02", "2026-03-02"), Duration.ofDays(1), "A", "B", "C"), CONTROL);
 
-        assertThat(result.get(0).reached()).containsExactly(2, 1, 1);
+        assertThat(result.total().reached()).containsExactly(2, 1, 1);
     }
 
     @Test
@@ -130,10 +130,10 @@ class DuckDbEventAnalyticsTests {
                 // 31 h after the first A, 1 h after the second: inside a 1-day window only from the second
                 event(1, "B", at(t0, Duration.ofHours(31)))));
 
-        List<FunnelCounts> result = analytics.funnel(funnel(days("2026-03-02", "2026-03-03"), Duration.ofDays(1), "A", "B"), CONTROL);
+        FunnelResult result = analytics.funnel(funnel(days("2026-03-02", "2026-03-03"), Duration.ofDays(1), "A", "B"), CONTROL);
 
-        assertThat(result.get(0).reached()).containsExactly(1, 1);
-        assertThat(result.get(0).medianSeconds()[1]).isEqualTo(3600);
+        assertThat(result.total().reached()).containsExactly(1, 1);
+        assertThat(result.total().medianSeconds()[1]).isEqualTo(3600);
     }
 
     @Test
@@ -148,9 +148,9 @@ class DuckDbEventAnalyticsTests {
                 event(3, "Buy", t0), event(3, "View", t0)));
 
         assertThat(analytics.funnel(funnel(days("2026-03-02", "2026-03-02"), Duration.ofHours(1), "View", "View", "Buy"), CONTROL)
-                .get(0).reached()).containsExactly(3, 3, 2);
+                .total().reached()).containsExactly(3, 3, 2);
         assertThat(analytics.funnel(funnel(days("2026-03-02", "2026-03-02"), Duration.ofHours(1), "View", "Buy"), CONTROL)
-                .get(0).reached()).containsExactly(3, 2);
+                .total().reached()).containsExactly(3, 2);
     }
 
     @Test
@@ -159,9 +159,9 @@ class DuckDbEventAnalyticsTests {
         store.append(List.of(event(1, "A", t0), event(2, "B", at(t0, Duration.ofMinutes(5))), event(3, "A", t0)));
         store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(PROJECT, 2, 1, t0)), "test", 1));
 
-        List<FunnelCounts> result = analytics.funnel(funnel(days("2026-03-02", "2026-03-02"), Duration.ofDays(1), "A", "B"), CONTROL);
+        FunnelResult result = analytics.funnel(funnel(days("2026-03-02", "2026-03-02"), Duration.ofDays(1), "A", "B"), CONTROL);
 
-        assertThat(result.get(0).reached()).containsExactly(2, 1);
+        assertThat(result.total().reached()).containsExactly(2, 1);
     }
 
     @Test
@@ -174,20 +174,19 @@ class DuckDbEventAnalyticsTests {
                 // 23:59 on March 1st: outside
                 event(3, "A", Instant.parse("2026-03-01T15:59:00Z")), event(3, "B", Instant.parse("2026-03-02T01:00:00Z"))));
 
-        List<FunnelCounts> result = analytics.funnel(funnel(days("2026-03-02", "2026-03-02"), Duration.ofDays(1), "A", "B"), CONTROL);
+        FunnelResult result = analytics.funnel(funnel(days("2026-03-02", "2026-03-02"), Duration.ofDays(1), "A", "B"), CONTROL);
 
-        assertThat(result.get(0).reached()).containsExactly(1, 1);
+        assertThat(result.total().reached()).containsExactly(1, 1);
     }
 
     @Test
     void anEmptyRangeHasZeroEverywhere() {
         store.append(List.of(event(1, "A", DAY2)));
 
-        List<FunnelCounts> result = analytics.funnel(funnel(days("2026-04-01", "2026-04-30"), Duration.ofDays(1), "A", "B"), CONTROL);
+        FunnelResult result = analytics.funnel(funnel(days("2026-04-01", "2026-04-30"), Duration.ofDays(1), "A", "B"), CONTROL);
 
-        assertThat(result).hasSize(1);
-        assertThat(result.get(0).reached()).containsExactly(0, 0);
-        assertThat(result.get(0).medianSeconds()[1]).isNaN();
+                assertThat(result.total().reached()).containsExactly(0, 0);
+        assertThat(result.total().medianSeconds()[1]).isNaN();
     }
 
     @Test
@@ -204,18 +203,21 @@ class DuckDbEventAnalyticsTests {
         FunnelSpec filtered = new FunnelSpec(days("2026-03-02", "2026-03-02"), List.of(
                 new FunnelSpec.Step("View", List.of(new EventFilter("price", EventFilter.Operator.GTE, List.of("50")))),
                 new FunnelSpec.Step("Buy", List.of())), Duration.ofHours(1), null);
-        assertThat(analytics.funnel(filtered, CONTROL).get(0).reached()).containsExactly(2, 1);
+        assertThat(analytics.funnel(filtered, CONTROL).total().reached()).containsExactly(2, 1);
 
         FunnelSpec split = new FunnelSpec(days("2026-03-02", "2026-03-02"), funnel(days("2026-03-02", "2026-03-02"),
                 Duration.ofHours(1), "View", "Buy").steps(), Duration.ofHours(1), new Breakdown(Breakdown.Kind.EVENT_PROPERTY, "category", 10));
-        List<FunnelCounts> groups = analytics.funnel(split, CONTROL);
+        FunnelResult splitResult = analytics.funnel(split, CONTROL);
+        List<FunnelCounts> groups = splitResult.groups();
+        assertThat(splitResult.total().reached()).containsExactly(4, 2);
+        assertThat(splitResult.total().medianSeconds()[1]).isEqualTo(60);
         assertThat(groups).extracting(FunnelCounts::group).containsExactly("shoes", "$none", "hats");
         assertThat(groups.get(0).reached()).containsExactly(2, 1);
         assertThat(groups.get(1).reached()).containsExactly(1, 0);
         assertThat(groups.get(2).reached()).containsExactly(1, 1);
 
         FunnelSpec top = new FunnelSpec(split.scope(), split.steps(), split.window(), new Breakdown(Breakdown.Kind.EVENT_PROPERTY, "category", 1));
-        List<FunnelCounts> folded = analytics.funnel(top, CONTROL);
+        List<FunnelCounts> folded = analytics.funnel(top, CONTROL).groups();
         assertThat(folded).extracting(FunnelCounts::group).containsExactly("shoes", "$other");
         assertThat(folded.get(1).reached()).containsExactly(2, 1);
     }
@@ -231,7 +233,7 @@ class DuckDbEventAnalyticsTests {
 
         FunnelSpec spec = new FunnelSpec(days("2026-03-02", "2026-03-02"), funnel(days("2026-03-02", "2026-03-02"),
                 Duration.ofHours(1), "Page Viewed", "Buy").steps(), Duration.ofHours(1), Breakdown.firstTouchChannel(5));
-        List<FunnelCounts> groups = analytics.funnel(spec, CONTROL);
+        List<FunnelCounts> groups = analytics.funnel(spec, CONTROL).groups();
 
         assertThat(groups).extracting(FunnelCounts::group).containsExactly("SEO", "WeChat");
         assertThat(groups.get(0).reached()).containsExactly(1, 0);

@@ -89,7 +89,7 @@ public final class QueryBenchmark {
                     WHERE r.day >= c.start AND r.day < c.start + 30 GROUP BY 1, 2"""
                     .formatted(person, merges, project, from30, to30);
 
-            FunnelCounts counts = analytics.funnel(funnel, control).get(0);
+            FunnelCounts counts = analytics.funnel(funnel, control).total();
             System.out.println("funnel counts (Flywheel): " + Arrays.toString(counts.reached()) + "; reference SQL: " + firstRow(store, funnelSql));
 
             report("3-step funnel, 7-day window, 90 days", () -> analytics.funnel(funnel, control), () -> rows(store, funnelSql));
