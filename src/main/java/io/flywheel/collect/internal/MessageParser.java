@@ -1,6 +1,5 @@
 package io.flywheel.collect.internal;
 
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -269,14 +268,11 @@ public final class MessageParser {
         if (url == null) {
             return Map.of();
         }
-        String raw;
-        try {
-            raw = URI.create(url.strip().replace(" ", "%20")).getRawQuery();
-        }
-        catch (IllegalArgumentException e) {
-            int mark = url.indexOf('?');
-            raw = mark < 0 ? null : url.substring(mark + 1);
-        }
+        // the text between '?' and '#', without building a java.net.URI for every message (a hot path)
+        int fragment = url.indexOf('#');
+        int end = fragment < 0 ? url.length() : fragment;
+        int mark = url.indexOf('?');
+        String raw = mark < 0 || mark >= end ? null : url.substring(mark + 1, end).strip();
         if (raw == null || raw.isEmpty()) {
             return Map.of();
         }

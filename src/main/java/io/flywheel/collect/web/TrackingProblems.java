@@ -30,9 +30,11 @@ final class TrackingProblems {
         return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
+    private static final URI UNAVAILABLE = URI.create(TYPE_PREFIX + "unavailable");
+
     static ResponseEntity<ProblemDetail> unavailable(String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail);
-        problem.setType(URI.create(TYPE_PREFIX + "unavailable"));
+        problem.setType(UNAVAILABLE);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header("Retry-After", "1")
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
