@@ -131,10 +131,10 @@ public final class QueryParser {
         LocalDate to = date(request, "to", today);
         LocalDate from = date(request, "from", to.minusDays(29));
         if (to.isBefore(from)) {
-            throw new InvalidInputException("to", "to (" + to + ") is before from (" + from + ")");
+            throw new InvalidInputException("to", "to (" + to + ") is before from (" + from + ")", "query.error.toBeforeFrom", to, from);
         }
         if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
-            throw new InvalidInputException("from", "a query covers at most " + MAX_DAYS + " days");
+            throw new InvalidInputException("from", "a query covers at most " + MAX_DAYS + " days", "query.error.tooManyDays", MAX_DAYS);
         }
         return new Scope(projectId, zone, from, to);
     }
@@ -154,7 +154,8 @@ public final class QueryParser {
         }
         Interval interval = choice(request, "interval", Interval.class, Interval.DAY);
         if (interval == Interval.HOUR && ChronoUnit.DAYS.between(scope.from(), scope.to()) >= MAX_HOURLY_DAYS) {
-            throw new InvalidInputException("interval", "hourly trends cover at most " + MAX_HOURLY_DAYS + " days");
+            throw new InvalidInputException("interval", "hourly trends cover at most " + MAX_HOURLY_DAYS + " days", "query.error.hourlyDays",
+                    MAX_HOURLY_DAYS);
         }
         List<EventFilter> filters = filters(request.get("filters"), "filters");
         Breakdown breakdown = breakdown(request.get("breakdown"));
@@ -181,7 +182,8 @@ public final class QueryParser {
         }
         Duration window = duration(request, "window", Duration.ofDays(7));
         if (window.compareTo(MAX_WINDOW) > 0) {
-            throw new InvalidInputException("window", "the conversion window is at most " + MAX_WINDOW.toDays() + " days");
+            throw new InvalidInputException("window", "the conversion window is at most " + MAX_WINDOW.toDays() + " days",
+                    "query.error.windowTooLong", MAX_WINDOW.toDays());
         }
         return new Funnel(new FunnelSpec(scope, list, window, breakdown(request.get("breakdown"))));
     }
@@ -195,7 +197,8 @@ public final class QueryParser {
         }
         int periods = integer(request, "periods", 8);
         if (periods < 1 || periods > RetentionSpec.MAX_PERIODS) {
-            throw new InvalidInputException("periods", "periods must be between 1 and " + RetentionSpec.MAX_PERIODS);
+            throw new InvalidInputException("periods", "periods must be between 1 and " + RetentionSpec.MAX_PERIODS, "query.error.periods",
+                    RetentionSpec.MAX_PERIODS);
         }
         return new Retention(new RetentionSpec(scope, cohortEvent, filters(request.get("cohortFilters"), "cohortFilters"),
                 returnEvent == null ? TrendSpec.ANY_EVENT : returnEvent, filters(request.get("returnFilters"), "returnFilters"),
@@ -319,7 +322,7 @@ public final class QueryParser {
         }
         if (property.length() > 200 || property.contains("\"") || property.contains("'") || property.contains("\\")
                 || property.contains("..") || property.startsWith(".") || property.endsWith(".")) {
-            throw new InvalidInputException(field, "'" + property + "' is not a usable property name");
+            throw new InvalidInputException(field, "'" + property + "' is not a usable property name", "query.error.property", property);
         }
     }
 
@@ -331,7 +334,7 @@ public final class QueryParser {
         JsonNode value = node.get(name);
         if (value == null || value.isNull()) {
             if (required) {
-                throw new InvalidInputException(field, field + " is required");
+                throw new InvalidInputException(field, field + " is required", "query.error.required");
             }
             return null;
         }
@@ -357,7 +360,7 @@ public final class QueryParser {
             return LocalDate.parse(text);
         }
         catch (DateTimeParseException e) {
-            throw new InvalidInputException(name, name + " must be an ISO date such as 2026-01-31, not '" + text + "'");
+            throw new InvalidInputException(name, name + " must be an ISO date such as 2026-01-31, not '" + text + "'", "query.error.date", text);
         }
     }
 
@@ -384,7 +387,8 @@ public final class QueryParser {
             return duration;
         }
         catch (DateTimeParseException | ArithmeticException e) {
-            throw new InvalidInputException(name, name + " must be an ISO-8601 duration such as P7D or PT12H, not '" + text + "'");
+            throw new InvalidInputException(name, name + " must be an ISO-8601 duration such as P7D or PT12H, not '" + text + "'",
+                    "query.error.duration", text);
         }
     }
 
@@ -403,7 +407,7 @@ public final class QueryParser {
             }
         }
         List<String> names = java.util.Arrays.stream(type.getEnumConstants()).map(QueryParser::lower).toList();
-        throw new InvalidInputException(field, field + " must be one of " + names + ", not '" + text + "'");
+        throw new InvalidInputException(field, field + " must be one of " + names + ", not '" + text + "'", "query.error.choice", text);
     }
 
     private static int integer(JsonNode node, String name, int fallback) {

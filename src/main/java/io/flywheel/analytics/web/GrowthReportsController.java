@@ -47,8 +47,11 @@ class GrowthReportsController {
     private final JsonMapper json;
     private final Clock clock;
     private final GrowthFormat formatter;
+    private final org.springframework.context.MessageSource messages;
 
-    GrowthReportsController(Queries queries, Growth growth, Access access, JsonMapper json, Clock clock, GrowthFormat format) {
+    GrowthReportsController(Queries queries, Growth growth, Access access, JsonMapper json, Clock clock, GrowthFormat format,
+            org.springframework.context.MessageSource messages) {
+        this.messages = messages;
         this.formatter = format;
         this.queries = queries;
         this.growth = growth;
@@ -78,7 +81,7 @@ class GrowthReportsController {
             date = day == null || day.isBlank() ? today.minusDays(1) : parseDay(day, "day");
         }
         catch (InvalidInputException e) {
-            model.addAttribute("error", e.getMessage());
+            model.addAttribute("error", localized(e));
             date = today.minusDays(1);
         }
         model.addAttribute("day", date);
@@ -368,14 +371,14 @@ class GrowthReportsController {
             }
             start = from != null && !from.isBlank() ? parseDay(from, "from") : end.minusDays(29);
             if (end.isBefore(start)) {
-                throw new InvalidInputException("to", "the end date is before the start date");
+                throw new InvalidInputException("to", "the end date is before the start date", "query.error.toBeforeFrom", end, start);
             }
             if (java.time.temporal.ChronoUnit.DAYS.between(start, end) >= 366) {
-                throw new InvalidInputException("from", "a report covers at most 366 days");
+                throw new InvalidInputException("from", "a report covers at most 366 days", "query.error.tooManyDays", 366);
             }
         }
         catch (InvalidInputException e) {
-            model.addAttribute("error", e.getMessage());
+            model.addAttribute("error", localized(e));
             end = today;
             start = today.minusDays(29);
         }
@@ -385,12 +388,17 @@ class GrowthReportsController {
         return new LocalDate[] {start, end};
     }
 
+    private String localized(InvalidInputException e) {
+        return e.code() == null ? e.getMessage()
+                : messages.getMessage(e.code(), e.arguments(), e.getMessage(), org.springframework.context.i18n.LocaleContextHolder.getLocale());
+    }
+
     private static LocalDate parseDay(String text, String field) {
         try {
             return LocalDate.parse(text.strip());
         }
         catch (DateTimeParseException e) {
-            throw new InvalidInputException(field, "'" + text + "' is not a date like 2026-11-23");
+            throw new InvalidInputException(field, "'" + text + "' is not a date like 2026-11-23", "query.error.date", text);
         }
     }
 }

@@ -278,7 +278,8 @@ class ReportsController {
                 String field = formField.apply(e.field());
                 response.setStatus(HttpStatus.BAD_REQUEST.value());
                 model.addAttribute("invalid", Set.of(field));
-                model.addAttribute("error", format.message("reports.error", fieldLabel(field), e.getMessage()));
+                String detail = e.code() == null ? e.getMessage() : messages.getMessage(e.code(), e.arguments(), e.getMessage(), format.locale());
+                model.addAttribute("error", format.message("reports.error", fieldLabel(field), detail));
                 return null;
             }
             catch (QueryCancelledException e) {

@@ -117,6 +117,22 @@ class GrowthPagesTests {
     }
 
     @Test
+    void errorsAreExplainedInTheReadersLanguage() throws Exception {
+        String channels = mvc.perform(get("/p/" + project.id() + "/reports/channels?from=2026-02-30&to=2026-03-31").param("lang", "zh-CN")
+                        .with(user(viewer)))
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(channels).contains("“2026-02-30”不是有效日期");
+        String trends = mvc.perform(get("/p/" + project.id() + "/reports/trends?from=2026-03-05&to=2026-03-01").param("lang", "zh-CN")
+                        .with(user(viewer)))
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(trends).contains("结束日期 2026-03-01 早于开始日期 2026-03-05");
+        String english = mvc.perform(get("/p/" + project.id() + "/reports/trends?from=2026-03-05&to=2026-03-01").param("lang", "en")
+                        .with(user(viewer)))
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(english).contains("the end date 2026-03-01 is before the start date 2026-03-05");
+    }
+
+    @Test
     void aarrrAndRfmPagesInChinese() throws Exception {
         String aarrr = mvc.perform(get("/p/" + project.id() + "/reports/aarrr?from=2026-03-01&to=2026-03-31").param("lang", "zh-CN").with(user(viewer)))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
