@@ -80,6 +80,14 @@ public class Ingestion implements SmartLifecycle {
         });
     }
 
+    /**
+     * Whether new messages would be refused now; checked before a request's body is read, so that
+     * refusing costs nearly nothing while the store catches up.
+     */
+    public boolean overloaded() {
+        return !running || lag() > properties.maxLag();
+    }
+
     public void countRejected(int count) {
         rejected.increment(count);
     }

@@ -86,6 +86,10 @@ class TrackingController {
             return TrackingProblems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
                     "send the body as application/json (or text/plain from sendBeacon)");
         }
+        if (ingestion.overloaded()) {
+            // refuse before reading and parsing the body, so that the store gets the CPU to catch up
+            return TrackingProblems.unavailable("ingestion is busy; retry shortly");
+        }
         JsonNode body;
         try {
             body = json.readTree(read(request, limit));
