@@ -134,6 +134,15 @@ public class Queries {
         if (trend.compare()) {
             Scope scope = Answers.previous(trend.spec().scope());
             TrendSpec shifted = Answers.shifted(trend.spec(), scope);
+            if (trend.spec().breakdown() != null) {
+                // the previous period is split by the current period's groups, so that the series line up
+                List<String> groups = rows.stream().map(TrendRow::group).filter(group -> !io.flywheel.events.Breakdown.OTHER.equals(group))
+                        .distinct().toList();
+                if (!groups.isEmpty()) {
+                    shifted = new TrendSpec(scope, shifted.event(), shifted.measure(), shifted.property(), shifted.interval(), shifted.filters(),
+                            shifted.breakdown().onlyGroups(groups));
+                }
+            }
             previous = new TrendAnswer.Previous(scope.from(), scope.to(), Answers.series(shifted, analytics.trend(shifted, control)));
         }
         return new TrendAnswer("trend", trend.spec().scope().from(), trend.spec().scope().to(),

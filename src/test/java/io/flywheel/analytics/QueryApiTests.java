@@ -104,6 +104,17 @@ class QueryApiTests {
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.series[0].group").value("WeChat"))
                 .andExpect(jsonPath("$.series[0].total").value(140.0));
+
+        // compared with the period before, the previous series are split by the current period's groups
+        query("""
+                {"projectId": %d, "kind": "trend", "event": "Product Viewed", "from": "2026-03-03", "to": "2026-03-03",
+                 "breakdown": {"type": "property", "property": "plan", "limit": 1}, "compare": true}""".formatted(project.id()))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.series[0].group").value("p2"))
+                .andExpect(jsonPath("$.previous.series[0].group").value("p2"))
+                .andExpect(jsonPath("$.previous.series[0].total").value(1.0))
+                .andExpect(jsonPath("$.previous.series[1].group").value("$other"))
+                .andExpect(jsonPath("$.previous.series[1].total").value(1.0));
     }
 
     @Test

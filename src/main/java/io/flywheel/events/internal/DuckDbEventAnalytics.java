@@ -98,8 +98,14 @@ final class DuckDbEventAnalytics implements EventAnalytics {
             sql.append(" SELECT bucket, NULL AS g, " + aggregate + " FROM base GROUP BY bucket ORDER BY bucket");
         }
         else {
-            sql.append(", top AS (SELECT grp FROM base GROUP BY grp ORDER BY " + aggregate + " DESC, grp LIMIT "
-                    + spec.breakdown().limit() + ")");
+            List<String> fixed = spec.breakdown().groups();
+            if (fixed.isEmpty()) {
+                sql.append(", top AS (SELECT grp FROM base GROUP BY grp ORDER BY " + aggregate + " DESC, grp LIMIT "
+                        + spec.breakdown().limit() + ")");
+            }
+            else {
+                sql.append(", top AS (SELECT unnest([" + Sql.placeholders(fixed.size()) + "]::VARCHAR[]) AS grp)", fixed.toArray());
+            }
             sql.append(" SELECT bucket, CASE WHEN grp IN (SELECT grp FROM top) THEN grp ELSE '" + Breakdown.OTHER + "' END AS g, "
                     + aggregate + " FROM base GROUP BY bucket, g ORDER BY bucket, g");
         }

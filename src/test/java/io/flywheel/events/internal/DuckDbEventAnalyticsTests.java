@@ -346,6 +346,11 @@ class DuckDbEventAnalyticsTests {
                 new Breakdown(Breakdown.Kind.EVENT_PROPERTY, "plan", 1)), CONTROL);
         assertThat(split).extracting(TrendRow::group).containsExactly("$other", "free");
         assertThat(values(split)).containsExactly(2.0, 2.0);
+
+        List<TrendRow> fixed = analytics.trend(new TrendSpec(scope, "View", TrendSpec.Measure.TOTAL, null, Interval.DAY, List.of(),
+                new Breakdown(Breakdown.Kind.EVENT_PROPERTY, "plan", 1).onlyGroups(List.of("team", "none-such"))), CONTROL);
+        assertThat(fixed).extracting(TrendRow::group).containsExactly("$other", "team");
+        assertThat(values(fixed)).containsExactly(3.0, 1.0);
     }
 
     @Test
