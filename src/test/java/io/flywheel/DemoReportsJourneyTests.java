@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,7 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * On a small demo shop made by the demo generator, a person opens every report from the menu and
  * sees each drawn: overview, daily board, trends, funnels, retention, AARRR, channel quality and
- * RFM, then drills into an RFM segment.
+ * RFM, then drills into an RFM segment; then finds the most active person in the person list and
+ * opens the profile.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DemoReportsJourneyTests {
@@ -107,6 +109,24 @@ class DemoReportsJourneyTests {
         browser.findElement(By.cssSelector("a.rfm-cell[data-segment=important_value]")).click();
         await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector("[data-rfm-persons] tbody tr")).isEmpty());
         Browser.screenshot(browser, "demo-rfm-persons");
+
+        open("people");
+        assertThat(browser.findElements(By.cssSelector("table[data-people] tbody tr"))).hasSize(50);
+        browser.findElement(By.cssSelector("a[data-sort=events]")).click();
+        await().atMost(WAIT).until(() -> browser.getCurrentUrl().contains("sort=events"));
+        WebElement busiest = browser.findElement(By.cssSelector("table[data-people] tbody tr"));
+        String userId = busiest.findElements(By.tagName("td")).get(1).getText();
+        assertThat(userId).as("the most active person signed up").isNotBlank();
+        Browser.screenshot(browser, "demo-people");
+        browser.findElement(By.cssSelector("input[name=q]")).sendKeys(userId + Keys.ENTER);
+        await().atMost(WAIT).until(() -> browser.getCurrentUrl().contains("q=")
+                && browser.findElements(By.cssSelector("table[data-people] tbody tr")).size() == 1);
+        browser.findElement(By.cssSelector("table[data-people] tbody tr td a")).click();
+        await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector("[data-timeline] tbody tr[data-event]")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector("[data-identities]")).getText()).contains(userId);
+        assertThat(Long.parseLong(browser.findElement(By.cssSelector("[data-metric=events]")).getText().replace(",", ""))).isPositive();
+        assertThat(browser.findElements(By.cssSelector("[data-trait-form]"))).as("the admin may edit traits").hasSize(1);
+        Browser.screenshot(browser, "demo-person");
     }
 
     private void open(String path) {

@@ -1,5 +1,7 @@
 package io.flywheel.events;
 
+import io.flywheel.shared.Page;
+import io.flywheel.shared.PageRequest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -70,6 +72,39 @@ public interface EventStore {
      * merged person answers its root's profile. Empty when the project has no such person.
      */
     Optional<PersonProfile> person(long projectId, long personId);
+
+    /**
+     * A page of a project's persons (merged identities, each listed once as its root) that match
+     * the query, in its order, with the number of all that match.
+     */
+    Page<PersonSummary> persons(long projectId, PersonQuery query, PageRequest page);
+
+    /**
+     * A page of the events of a person and of every person merged with it, newest first; optionally
+     * only those named {@code event} and those with timestamps in {@code [from, to)} (either may be
+     * null). An unknown person has no events.
+     */
+    Page<Event> personEvents(long projectId, long personId, String event, Instant from, Instant to, PageRequest page);
+
+    /** Sessions, orders and revenue of a person and every person merged with it. */
+    PersonActivity personActivity(long projectId, long personId);
+
+    /**
+     * Applies a JSON merge patch (RFC 7396) to a person's traits, as an identify call at {@code at}
+     * would: the root's traits take the patch and count as updated at {@code at}. A trait the patch
+     * removes (null) is removed from every person merged with the root too, so that it does not
+     * come back from them. Runs in one transaction.
+     *
+     * @param patch a JSON object text
+     * @return false when the project has no such person
+     */
+    boolean updateTraits(long projectId, long personId, String patch, Instant at);
+
+    /**
+     * Removes a person and every person merged with it: their events, identity links, merges and
+     * profiles, in one transaction. Empty when the project has no such person.
+     */
+    Optional<PersonDeleted> deletePerson(long projectId, long personId);
 
     /** Removes every event, identity link, merge and person profile of a project. */
     void deleteProject(long projectId);

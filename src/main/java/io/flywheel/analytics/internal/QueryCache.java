@@ -1,10 +1,12 @@
 package io.flywheel.analytics.internal;
 
+import io.flywheel.events.PersonDeleted;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /** Recent answers by project and normalised query, least recently used first out. */
@@ -44,6 +46,12 @@ public class QueryCache {
     }
 
     /** Forgets every answer of a project, after something its answers depend on changed. */
+    /** Answers may name a deleted person (the RFM persons of a segment), so the project's are dropped. */
+    @EventListener
+    void on(PersonDeleted deleted) {
+        evictProject(deleted.projectId());
+    }
+
     public synchronized void evictProject(long projectId) {
         entries.keySet().removeIf(key -> key.startsWith(projectId + "|"));
     }

@@ -4,6 +4,7 @@ import io.flywheel.collect.ChannelRuleBook;
 import io.flywheel.events.Event;
 import io.flywheel.events.EventStore;
 import io.flywheel.events.IngestBatch;
+import io.flywheel.events.PersonDeleted;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +57,11 @@ final class Applier {
     /** New persons of the project get ids above {@code personId}. */
     void reserve(long projectId, long personId) {
         identities.reserveUpTo(projectId, personId);
+    }
+
+    /** Forgets the ids and persons of a deleted person. */
+    void forget(PersonDeleted deleted) {
+        identities.forget(deleted);
     }
 
     Outcome apply(List<WriteAheadLog.Entry> entries) {

@@ -1,6 +1,7 @@
 package io.flywheel.collect.internal;
 
 import io.flywheel.events.IdentityLink;
+import io.flywheel.events.PersonDeleted;
 import io.flywheel.events.PersonMerge;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +54,27 @@ final class Identities {
             }
             people.addAll(rooted);
         });
+    }
+
+    /**
+     * Forgets a deleted person: its ids resolve to a new person from now on, as after a restart.
+     * Person ids are not handed out again.
+     */
+    void forget(PersonDeleted deleted) {
+        long project = deleted.projectId();
+        Set<Long> gone = new HashSet<>(deleted.personIds());
+        Map<String, Long> projectPersons = persons.get(project);
+        if (projectPersons != null) {
+            projectPersons.values().removeIf(gone::contains);
+        }
+        Map<Long, Long> projectRoots = roots.get(project);
+        if (projectRoots != null) {
+            projectRoots.entrySet().removeIf(entry -> gone.contains(entry.getKey()) || gone.contains(entry.getValue()));
+        }
+        Set<Long> projectIdentified = identified.get(project);
+        if (projectIdentified != null) {
+            projectIdentified.removeAll(gone);
+        }
     }
 
     /** Makes sure new person ids stay above ids that events already use (for example the demo's). */

@@ -3,6 +3,7 @@ package io.flywheel.collect.internal;
 import io.flywheel.collect.ChannelRuleBook;
 import io.flywheel.demo.DemoData;
 import io.flywheel.events.EventStore;
+import io.flywheel.events.PersonDeleted;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +35,7 @@ public class Ingestion implements SmartLifecycle {
     private final ChannelRuleBook channels;
     private final LinkedBlockingQueue<WriteAheadLog.Entry> pending = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<DemoData.LoadStarted> reservations = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<PersonDeleted> deletions = new ConcurrentLinkedQueue<>();
     private final Counter accepted;
     private final Counter stored;
     private final Counter duplicates;
@@ -155,6 +157,15 @@ public class Ingestion implements SmartLifecycle {
         reservations.add(started);
     }
 
+    /**
+     * A deleted person's ids must resolve to a new person, not to the deleted one. Handed to the
+     * applier thread, which forgets them before it resolves the next batch.
+     */
+    @EventListener
+    void on(PersonDeleted deleted) {
+        deletions.add(deleted);
+    }
+
     /** A batch that fails is retried until it succeeds: acknowledged messages are never dropped. */
     private void applyWithRetry(List<WriteAheadLog.Entry> batch) {
         long backoff = 100;
@@ -162,6 +173,9 @@ public class Ingestion implements SmartLifecycle {
             try {
                 for (DemoData.LoadStarted started; (started = reservations.poll()) != null; ) {
                     applier.reserve(started.projectId(), started.persons());
+                }
+                for (PersonDeleted deleted; (deleted = deletions.poll()) != null; ) {
+                    applier.forget(deleted);
                 }
                 Applier.Outcome outcome = applyTime.record(() -> applier.apply(batch));
                 stored.increment(outcome.stored());

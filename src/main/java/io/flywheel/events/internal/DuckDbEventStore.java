@@ -5,8 +5,14 @@ import io.flywheel.events.Event;
 import io.flywheel.events.EventStore;
 import io.flywheel.events.IdentityLink;
 import io.flywheel.events.IngestBatch;
+import io.flywheel.events.PersonActivity;
+import io.flywheel.events.PersonDeleted;
 import io.flywheel.events.PersonMerge;
 import io.flywheel.events.PersonProfile;
+import io.flywheel.events.PersonQuery;
+import io.flywheel.events.PersonSummary;
+import io.flywheel.shared.Page;
+import io.flywheel.shared.PageRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,6 +33,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,6 +42,10 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The embedded event store. One connection writes through DuckDB's Appender (the fastest bulk path);
@@ -177,8 +188,11 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 GROUP BY project_id, person_id
             )""".formatted(PERSON_COLUMNS, "type = 'identify' AND properties <> '{}'", IS_JSON_OBJECT.formatted("properties"));
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private final DuckDBConnection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final DuckDbPersons persons = new DuckDbPersons(this);
     private volatile boolean closed;
 
     public DuckDbEventStore(EventStoreProperties properties) {
@@ -527,25 +541,31 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         }
     }
 
+    /** The columns {@link #event(ResultSet)} reads, for a query over {@code events}. */
+    static final String EVENT_COLUMNS = """
+            project_id, message_id, type, event, person_id, anonymous_id, user_id, epoch_us(ts), epoch_us(received_at),
+            url, referrer, utm_source, utm_medium, utm_campaign, channel, order_id, revenue, currency, properties, context""";
+
+    /** The event of the current row of a query that selects {@link #EVENT_COLUMNS}. */
+    static Event event(ResultSet row) throws SQLException {
+        double revenue = row.getDouble(17);
+        Double maybeRevenue = row.wasNull() ? null : revenue;
+        return new Event(row.getLong(1), row.getString(2), row.getString(3), row.getString(4), row.getLong(5),
+                row.getString(6), row.getString(7), instant(row.getLong(8)), instant(row.getLong(9)), row.getString(10),
+                row.getString(11), row.getString(12), row.getString(13), row.getString(14), row.getString(15),
+                row.getString(16), maybeRevenue, row.getString(18), row.getString(19), row.getString(20));
+    }
+
     @Override
     public List<Event> latest(long projectId, int limit) {
-        String sql = """
-                SELECT project_id, message_id, type, event, person_id, anonymous_id, user_id, epoch_us(ts), epoch_us(received_at),
-                       url, referrer, utm_source, utm_medium, utm_campaign, channel, order_id, revenue, currency,
-                       properties, context
-                FROM events WHERE project_id = ? ORDER BY received_at DESC LIMIT ?""";
+        String sql = "SELECT " + EVENT_COLUMNS + " FROM events WHERE project_id = ? ORDER BY received_at DESC LIMIT ?";
         try (Connection connection = reader(); PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, projectId);
             statement.setInt(2, limit);
             List<Event> events = new ArrayList<>();
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
-                    double revenue = row.getDouble(17);
-                    Double maybeRevenue = row.wasNull() ? null : revenue;
-                    events.add(new Event(row.getLong(1), row.getString(2), row.getString(3), row.getString(4), row.getLong(5),
-                            row.getString(6), row.getString(7), instant(row.getLong(8)), instant(row.getLong(9)), row.getString(10),
-                            row.getString(11), row.getString(12), row.getString(13), row.getString(14), row.getString(15),
-                            row.getString(16), maybeRevenue, row.getString(18), row.getString(19), row.getString(20)));
+                    events.add(event(row));
                 }
             }
             return events;
@@ -555,7 +575,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         }
     }
 
-    private static Instant instant(long micros) {
+    static Instant instant(long micros) {
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 
@@ -658,6 +678,145 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     }
 
     @Override
+    public Page<PersonSummary> persons(long projectId, PersonQuery query, PageRequest page) {
+        return persons.search(projectId, query, page);
+    }
+
+    @Override
+    public Page<Event> personEvents(long projectId, long personId, String event, Instant from, Instant to, PageRequest page) {
+        return persons.events(projectId, personId, event, from, to, page);
+    }
+
+    @Override
+    public PersonActivity personActivity(long projectId, long personId) {
+        return persons.activity(projectId, personId);
+    }
+
+    @Override
+    public boolean updateTraits(long projectId, long personId, String patch, Instant at) {
+        ObjectNode removals = removals(jsonObject(patch));
+        boolean[] found = {false};
+        write("updating traits", () -> {
+            List<Long> members = members(writer, projectId, personId);
+            if (count(writer, "SELECT count(*) FROM persons WHERE project_id = ? AND person_id IN (%s)", projectId, members) == 0) {
+                return;
+            }
+            found[0] = true;
+            try (PreparedStatement root = writer.prepareStatement("UPDATE persons SET traits = CAST(json_merge_patch(traits, ?) AS VARCHAR), "
+                    + "traits_updated_at = greatest(traits_updated_at, ?) WHERE project_id = ? AND person_id = ?")) {
+                root.setString(1, patch);
+                root.setObject(2, utc(at));
+                root.setLong(3, projectId);
+                root.setLong(4, members.get(0));
+                root.executeUpdate();
+            }
+            if (members.size() > 1 && !removals.isEmpty()) {
+                List<Long> merged = members.subList(1, members.size());
+                try (PreparedStatement others = writer.prepareStatement("UPDATE persons SET traits = CAST(json_merge_patch(traits, ?) AS VARCHAR) "
+                        + "WHERE project_id = ? AND person_id IN (" + placeholders(merged.size()) + ")")) {
+                    others.setString(1, removals.toString());
+                    others.setLong(2, projectId);
+                    int index = 3;
+                    for (long person : merged) {
+                        others.setLong(index++, person);
+                    }
+                    others.executeUpdate();
+                }
+            }
+        });
+        return found[0];
+    }
+
+    private static ObjectNode jsonObject(String patch) {
+        try {
+            JsonNode node = JSON.readTree(patch == null ? "" : patch);
+            if (node instanceof ObjectNode object) {
+                return object;
+            }
+        }
+        catch (JacksonException e) {
+            // reported below without the text, which may hold personal data
+        }
+        throw new IllegalArgumentException("a trait patch must be a JSON object");
+    }
+
+    /** The part of a merge patch that removes something: its null members, nested objects kept for their nulls. */
+    private static ObjectNode removals(ObjectNode patch) {
+        ObjectNode removals = JSON.createObjectNode();
+        for (Map.Entry<String, JsonNode> member : patch.properties()) {
+            if (member.getValue().isNull()) {
+                removals.putNull(member.getKey());
+            }
+            else if (member.getValue() instanceof ObjectNode nested) {
+                ObjectNode inner = removals(nested);
+                if (!inner.isEmpty()) {
+                    removals.set(member.getKey(), inner);
+                }
+            }
+        }
+        return removals;
+    }
+
+    @Override
+    public Optional<PersonDeleted> deletePerson(long projectId, long personId) {
+        List<PersonDeleted> deleted = new ArrayList<>(1);
+        write("deleting a person", () -> {
+            List<Long> members = members(writer, projectId, personId);
+            long events = count(writer, "SELECT count(*) FROM events WHERE project_id = ? AND person_id IN (%s)", projectId, members);
+            long profiles = count(writer, "SELECT count(*) FROM persons WHERE project_id = ? AND person_id IN (%s)", projectId, members);
+            if (events == 0 && profiles == 0) {
+                return;
+            }
+            DistinctIds ids = distinctIds(writer, projectId, members);
+            for (String table : List.of("events", "identities", "persons")) {
+                update(writer, "DELETE FROM " + table + " WHERE project_id = ? AND person_id IN (%s)", projectId, members);
+            }
+            update(writer, "DELETE FROM person_merges WHERE project_id = ? AND (person_id IN (%1$s) OR root_id IN (%1$s))", projectId,
+                    members, members);
+            List<String> distinctIds = new ArrayList<>(ids.anonymousIds());
+            distinctIds.addAll(ids.userIds());
+            deleted.add(new PersonDeleted(projectId, members.get(0), members.stream().sorted().toList(), distinctIds, events));
+        });
+        return deleted.stream().findFirst();
+    }
+
+    /** Runs {@code sql}, whose {@code %s} placeholders each stand for one list of persons, with the project and the lists bound. */
+    @SafeVarargs
+    private static long count(Connection connection, String sql, long projectId, List<Long>... persons) throws SQLException {
+        try (PreparedStatement statement = personsStatement(connection, sql, projectId, persons); ResultSet result = statement.executeQuery()) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    @SafeVarargs
+    private static void update(Connection connection, String sql, long projectId, List<Long>... persons) throws SQLException {
+        try (PreparedStatement statement = personsStatement(connection, sql, projectId, persons)) {
+            statement.executeUpdate();
+        }
+    }
+
+    @SafeVarargs
+    private static PreparedStatement personsStatement(Connection connection, String sql, long projectId, List<Long>... persons)
+            throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql.formatted(placeholders(persons[0].size())));
+        try {
+            statement.setLong(1, projectId);
+            int index = 2;
+            for (List<Long> list : persons) {
+                for (long person : list) {
+                    statement.setLong(index++, person);
+                }
+            }
+            return statement;
+        }
+        catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
+        }
+    }
+
+    @Override
     public Optional<PersonProfile> person(long projectId, long personId) {
         try (Connection connection = reader()) {
             // one snapshot for all the queries, so that a merge committed in between cannot split the answer
@@ -678,6 +837,15 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         catch (SQLException e) {
             throw new EventStoreException("reading a person failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The person's root first, then every person merged into it, ascending. */
+    static List<Long> members(Connection connection, long projectId, long personId) throws SQLException {
+        long root = root(connection, projectId, personId);
+        List<Long> members = new ArrayList<>();
+        members.add(root);
+        members.addAll(mergedInto(connection, projectId, root));
+        return members;
     }
 
     private static long root(Connection connection, long projectId, long personId) throws SQLException {

@@ -56,6 +56,19 @@ final class Sql {
         return this;
     }
 
+    /** Adds a parameter for a placeholder already in the text. */
+    Sql parameterValue(Object value) {
+        parameters.add(value);
+        return this;
+    }
+
+    /** Appends another statement's text and parameters. */
+    Sql include(Sql other) {
+        text.append(other.text);
+        parameters.addAll(other.parameters);
+        return this;
+    }
+
     String text() {
         return text.toString();
     }

@@ -5,8 +5,14 @@ import io.flywheel.events.Event;
 import io.flywheel.events.EventStore;
 import io.flywheel.events.IdentityLink;
 import io.flywheel.events.IngestBatch;
+import io.flywheel.events.PersonActivity;
+import io.flywheel.events.PersonDeleted;
 import io.flywheel.events.PersonMerge;
 import io.flywheel.events.PersonProfile;
+import io.flywheel.events.PersonQuery;
+import io.flywheel.events.PersonSummary;
+import io.flywheel.shared.Page;
+import io.flywheel.shared.PageRequest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -102,6 +108,31 @@ final class InMemoryEventStore implements EventStore {
 
     @Override
     public List<DailyActivity> dailyActivity(long projectId, ZoneId zone, LocalDate from, LocalDate to) {
+        throw new UnsupportedOperationException("not used by the demo module");
+    }
+
+    @Override
+    public Page<PersonSummary> persons(long projectId, PersonQuery query, PageRequest page) {
+        throw new UnsupportedOperationException("not used by the demo module");
+    }
+
+    @Override
+    public Page<Event> personEvents(long projectId, long personId, String event, Instant from, Instant to, PageRequest page) {
+        throw new UnsupportedOperationException("not used by the demo module");
+    }
+
+    @Override
+    public PersonActivity personActivity(long projectId, long personId) {
+        throw new UnsupportedOperationException("not used by the demo module");
+    }
+
+    @Override
+    public boolean updateTraits(long projectId, long personId, String patch, Instant at) {
+        throw new UnsupportedOperationException("not used by the demo module");
+    }
+
+    @Override
+    public Optional<PersonDeleted> deletePerson(long projectId, long personId) {
         throw new UnsupportedOperationException("not used by the demo module");
     }
 }
