@@ -66,13 +66,15 @@ final class DuckDbEventAnalytics implements EventAnalytics {
     @Override
     public List<TrendRow> trend(TrendSpec spec, QueryControl control) {
         Scope scope = spec.scope();
-        String local = Sql.localTime("e.ts", scope.zone(), scope.start(), scope.end());
+        boolean hourly = fromHourlyActivity(spec);
+        String local = hourly ? Sql.localTime("e.hour", scope.zone(), scope.start(), scope.end())
+                : Sql.localTime("e.ts", scope.zone(), scope.start(), scope.end());
         Sql sql = new Sql();
         sql.append("WITH base AS (SELECT ")
                 .append("date_trunc('" + unit(spec.interval()) + "', " + local + ") AS bucket, ")
                 .append(group(spec.breakdown(), "grp")).append(", ")
                 .append(Sql.PERSON + " AS person, ")
-                .append((spec.measure().needsProperty() ? Sql.number(spec.property()) : "NULL") + " AS val");
+                .append((spec.measure().needsProperty() ? Sql.number(spec.property()) : hourly ? "e.events" : "NULL") + " AS val");
         if (spec.measure() == TrendSpec.Measure.SESSIONS) {
             sql.append(", session");
         }
@@ -81,10 +83,11 @@ final class DuckDbEventAnalytics implements EventAnalytics {
             sessionised(sql, spec);
         }
         else {
-            sql.append("events e " + Sql.MERGES);
+            sql.append((hourly ? "person_hours e " : "events e ") + Sql.MERGES);
         }
         touches(sql, spec.breakdown(), scope.projectId());
-        sql.append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ?", scope.projectId(), scope.start(), scope.end());
+        sql.append(" WHERE e.project_id = ? AND " + (hourly ? "e.hour" : "e.ts") + " >= ? AND " + (hourly ? "e.hour" : "e.ts") + " < ?",
+                scope.projectId(), scope.start(), scope.end());
         if (!spec.event().equals(TrendSpec.ANY_EVENT)) {
             sql.append(" AND e.event = ?", spec.event());
         }
@@ -93,7 +96,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
             sql.append(" AND val IS NOT NULL");
         }
         sql.append(")");
-        String aggregate = aggregate(spec.measure());
+        String aggregate = hourly && spec.measure() == TrendSpec.Measure.TOTAL ? "CAST(sum(val) AS DOUBLE)" : aggregate(spec.measure());
         if (spec.breakdown() == null) {
             sql.append(" SELECT bucket, NULL AS g, " + aggregate + " FROM base GROUP BY bucket ORDER BY bucket");
         }
@@ -120,6 +123,17 @@ final class DuckDbEventAnalytics implements EventAnalytics {
             }
             return rows;
         });
+    }
+
+    /**
+     * Whether a trend can be answered from the hourly activity table: every event, no filters, a count
+     * of events or persons, and a zone whose offset stays the same whole number of hours over the range.
+     */
+    private static boolean fromHourlyActivity(TrendSpec spec) {
+        return spec.event().equals(TrendSpec.ANY_EVENT) && spec.filters().isEmpty()
+                && (spec.measure() == TrendSpec.Measure.TOTAL || spec.measure() == TrendSpec.Measure.UNIQUES)
+                && (spec.breakdown() == null || spec.breakdown().kind() == Breakdown.Kind.FIRST_TOUCH_CHANNEL)
+                && Sql.wholeHourOffset(spec.scope().zone(), spec.scope().start(), spec.scope().end());
     }
 
     /** Events of the project with a session number per person (a gap of 30 minutes or more starts a new session). */
@@ -303,15 +317,20 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         String unit = unit(spec.period());
         String localFirst = Sql.localTime("first_ts", scope.zone(), scope.start(), asOfEnd);
         String local = Sql.localTime("e.ts", scope.zone(), scope.start(), asOfEnd);
+        // returns of "any event" without filters come from the hourly activity table
+        boolean hourly = spec.returnEvent().equals(TrendSpec.ANY_EVENT) && spec.returnFilters().isEmpty()
+                && Sql.wholeHourOffset(scope.zone(), scope.start(), asOfEnd);
         Sql sql = new Sql();
         sql.append("WITH firsts AS (SELECT " + Sql.PERSON + " AS person, min(e.ts) AS first_ts FROM events e " + Sql.MERGES)
                 .append(" WHERE e.project_id = ? AND e.ts < ? AND e.event = ?", scope.projectId(), cohortEnd, spec.cohortEvent())
                 .filters(spec.cohortFilters())
                 .append(" GROUP BY 1), cohort AS (SELECT person, CAST(date_trunc('" + unit + "', " + localFirst + ") AS DATE) AS start FROM firsts")
                 .append(" WHERE first_ts >= ?)", scope.start())
-                .append(", returns AS (SELECT DISTINCT " + Sql.PERSON + " AS person, CAST(date_trunc('" + unit + "', " + local
-                        + ") AS DATE) AS period FROM events e " + Sql.MERGES)
-                .append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ?", scope.projectId(), scope.start(), asOfEnd);
+                .append(", returns AS (SELECT DISTINCT " + Sql.PERSON + " AS person, CAST(date_trunc('" + unit + "', "
+                        + (hourly ? Sql.localTime("e.hour", scope.zone(), scope.start(), asOfEnd) : local)
+                        + ") AS DATE) AS period FROM " + (hourly ? "person_hours" : "events") + " e " + Sql.MERGES)
+                .append(" WHERE e.project_id = ? AND " + (hourly ? "e.hour" : "e.ts") + " >= ? AND " + (hourly ? "e.hour" : "e.ts") + " < ?",
+                        scope.projectId(), scope.start(), asOfEnd);
         if (!spec.returnEvent().equals(TrendSpec.ANY_EVENT)) {
             sql.append(" AND e.event = ?", spec.returnEvent());
         }
@@ -392,8 +411,12 @@ final class DuckDbEventAnalytics implements EventAnalytics {
                         + " AS person, epoch_us(e.ts) AS t")
                 .append(range, scope.projectId(), start, end)
                 .append(") WINDOW w AS (PARTITION BY person ORDER BY t))");
-        Sql active = new Sql().append("SELECT count(DISTINCT " + Sql.PERSON + ") FILTER (e.ts >= ?), count(DISTINCT " + Sql.PERSON + ")", weekStart)
-                .append(range, scope.projectId(), monthStart, end);
+        Sql active = Sql.wholeHourOffset(scope.zone(), monthStart, end)
+                ? new Sql().append("SELECT count(DISTINCT " + Sql.PERSON + ") FILTER (e.hour >= ?), count(DISTINCT " + Sql.PERSON + ")", weekStart)
+                        .append(" FROM person_hours e " + Sql.MERGES + " WHERE e.project_id = ? AND e.hour >= ? AND e.hour < ?",
+                                scope.projectId(), monthStart, end)
+                : new Sql().append("SELECT count(DISTINCT " + Sql.PERSON + ") FILTER (e.ts >= ?), count(DISTINCT " + Sql.PERSON + ")", weekStart)
+                        .append(range, scope.projectId(), monthStart, end);
         Sql newPersons = new Sql().append("SELECT count(*) FROM (" + PEOPLE + ") WHERE first_ts >= ? AND first_ts < ?",
                 scope.projectId(), start, end);
         double[] c = run(counts, control, result -> row(result, 8));

@@ -170,6 +170,24 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
      * Builds the persons of existing events by the same rules as {@link PersonChanges}, for data
      * written before the table existed; receipt time (then insertion order) stands in for arrival.
      */
+    /**
+     * How many events each person sent in each UTC hour, appended with every write (a person active
+     * across batches has several rows for one hour; readers sum or count distinct). Reports that need
+     * only "who was active when" read these few million rows instead of every event; whole UTC hours
+     * map exactly onto the days of any zone with a whole-hour offset.
+     */
+    static final String PERSON_HOURS = """
+            CREATE TABLE person_hours (
+                project_id BIGINT    NOT NULL,
+                hour       TIMESTAMP NOT NULL,
+                person_id  BIGINT    NOT NULL,
+                events     BIGINT    NOT NULL
+            )""";
+
+    private static final String BACKFILL_PERSON_HOURS = """
+            INSERT INTO person_hours
+            SELECT project_id, date_trunc('hour', ts), person_id, count(*) FROM events GROUP BY ALL""";
+
     private static final String BACKFILL_PERSONS = """
             INSERT INTO persons (%1$s)
             SELECT project_id, person_id, first_seen, last_seen, event_count, user_id, traits, traits_updated_at,
@@ -214,6 +232,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 statement.execute(SCHEMA);
             }
             createPersons(connection);
+            createPersonHours(connection);
             log.info("Event store opened at {}", path);
             return connection;
         }
@@ -259,6 +278,36 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         }
     }
 
+    /** Creates and fills the hourly activity table when the file has none, like {@link #createPersons}. */
+    private static void createPersonHours(DuckDBConnection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            try (ResultSet result = statement.executeQuery(
+                    "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'person_hours'")) {
+                result.next();
+                if (result.getLong(1) > 0) {
+                    return;
+                }
+            }
+            long started = System.nanoTime();
+            connection.setAutoCommit(false);
+            try {
+                statement.execute(PERSON_HOURS);
+                int rows = statement.executeUpdate(BACKFILL_PERSON_HOURS);
+                connection.commit();
+                if (rows > 0) {
+                    log.info("Built {} hourly activity rows from the stored events in {} ms", rows, (System.nanoTime() - started) / 1_000_000);
+                }
+            }
+            catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+            finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
     @Override
     public void append(List<Event> events) {
         if (events.isEmpty()) {
@@ -268,6 +317,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             // persons first: its statements open the transaction, which the events appender must run inside
             updatePersons(events);
             appendEvents(events);
+            appendPersonHours(events);
         });
     }
 
@@ -324,6 +374,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 statement.executeUpdate();
             }
             appendEvents(batch.events());
+            appendPersonHours(batch.events());
             updatePersons(batch.events());
             appendLinks(batch.links());
             for (PersonMerge merge : batch.merges()) {
@@ -434,6 +485,31 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 appendRow(appender, event);
             }
         }
+    }
+
+    /** One row per project, UTC hour and person of the batch, with its number of events. */
+    private void appendPersonHours(List<Event> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        java.util.Map<PersonHour, long[]> counts = new java.util.HashMap<>();
+        for (Event event : events) {
+            long hour = Math.floorDiv(event.timestamp().getEpochSecond(), 3600L) * 3600L;
+            counts.computeIfAbsent(new PersonHour(event.projectId(), hour, event.personId()), key -> new long[1])[0]++;
+        }
+        try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "person_hours")) {
+            for (java.util.Map.Entry<PersonHour, long[]> entry : counts.entrySet()) {
+                appender.beginRow();
+                appender.append(entry.getKey().projectId());
+                appender.appendEpochMicros(entry.getKey().hour() * 1_000_000L);
+                appender.append(entry.getKey().personId());
+                appender.append(entry.getValue()[0]);
+                appender.endRow();
+            }
+        }
+    }
+
+    private record PersonHour(long projectId, long hour, long personId) {
     }
 
     private void appendLinks(List<IdentityLink> links) throws SQLException {
@@ -635,24 +711,29 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 WITH days AS (
                     SELECT CAST(d AS DATE) AS day FROM range(CAST(? AS DATE), CAST(? AS DATE) + INTERVAL 1 DAY, INTERVAL 1 DAY) AS t(d)
                 ), activity AS (
-                    SELECT CAST(timezone(?, timezone('UTC', e.ts)) AS DATE) AS day,
-                           COUNT(*) AS events,
+                    SELECT CAST(%s AS DATE) AS day,
+                           %s AS events,
                            COUNT(DISTINCT COALESCE(m.root_id, e.person_id)) AS persons
-                    FROM events e
+                    FROM %s e
                     LEFT JOIN person_merges m ON m.project_id = e.project_id AND m.person_id = e.person_id
-                    WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ?
+                    WHERE e.project_id = ? AND e.%s >= ? AND e.%s < ?
                     GROUP BY 1
                 )
                 SELECT days.day, COALESCE(activity.events, 0), COALESCE(activity.persons, 0)
                 FROM days LEFT JOIN activity ON activity.day = days.day
                 ORDER BY days.day""";
+        Instant start = from.atStartOfDay(zone).toInstant();
+        Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
+        // whole-hour zones read the hourly activity table, others every event
+        boolean hourly = Sql.wholeHourOffset(zone, start, end);
+        sql = hourly ? sql.formatted(Sql.localTime("e.hour", zone, start, end), "SUM(e.events)", "person_hours", "hour", "hour")
+                : sql.formatted("timezone('" + zone.getId().replace("'", "") + "', timezone('UTC', e.ts))", "COUNT(*)", "events", "ts", "ts");
         try (Connection connection = reader(); PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, from.toString());
             statement.setString(2, to.toString());
-            statement.setString(3, zone.getId());
-            statement.setLong(4, projectId);
-            statement.setObject(5, utc(from.atStartOfDay(zone).toInstant()));
-            statement.setObject(6, utc(to.plusDays(1).atStartOfDay(zone).toInstant()));
+            statement.setLong(3, projectId);
+            statement.setObject(4, utc(start));
+            statement.setObject(5, utc(end));
             List<DailyActivity> days = new ArrayList<>();
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
@@ -670,7 +751,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     public void deleteProject(long projectId) {
         write("deleting events", () -> {
             try (Statement statement = writer.createStatement()) {
-                for (String table : List.of("events", "identities", "person_merges", "persons")) {
+                for (String table : List.of("events", "identities", "person_merges", "persons", "person_hours")) {
                     statement.execute("DELETE FROM " + table + " WHERE project_id = " + projectId);
                 }
             }
@@ -768,7 +849,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 return;
             }
             DistinctIds ids = distinctIds(writer, projectId, members);
-            for (String table : List.of("events", "identities", "persons")) {
+            for (String table : List.of("events", "identities", "persons", "person_hours")) {
                 update(writer, "DELETE FROM " + table + " WHERE project_id = ? AND person_id IN (%s)", projectId, members);
             }
             update(writer, "DELETE FROM person_merges WHERE project_id = ? AND (person_id IN (%1$s) OR root_id IN (%1$s))", projectId,

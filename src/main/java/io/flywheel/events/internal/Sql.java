@@ -158,6 +158,17 @@ final class Sql {
     }
 
     /**
+     * Whether the zone keeps one offset of whole hours from {@code from} to {@code to}, so that whole
+     * UTC hours fall exactly into its local days.
+     */
+    static boolean wholeHourOffset(ZoneId zone, Instant from, Instant to) {
+        ZoneOffset offset = zone.getRules().getOffset(from);
+        ZoneOffsetTransition next = zone.getRules().nextTransition(from);
+        return offset.getTotalSeconds() % 3600 == 0 && zone.getRules().getOffset(to).equals(offset)
+                && (next == null || next.getInstant().isAfter(to));
+    }
+
+    /**
      * The local wall-clock time of {@code e.ts} in {@code zone}. When the zone keeps one offset over
      * the whole range (no daylight-saving change), a plain addition; otherwise the ICU conversion,
      * which costs far more per row.

@@ -44,10 +44,12 @@ class DuckDbEventAnalyticsTests {
 
     private DuckDbEventStore store;
     private DuckDbEventAnalytics analytics;
+    private java.nio.file.Path file;
 
     @BeforeEach
     void open() {
-        store = new DuckDbEventStore(new EventStoreProperties(TestApplication.freshDataDir().resolve("events.duckdb"), "256MB", 1));
+        file = TestApplication.freshDataDir().resolve("events.duckdb");
+        store = new DuckDbEventStore(new EventStoreProperties(file, "256MB", 1));
         analytics = new DuckDbEventAnalytics(store);
     }
 
@@ -351,6 +353,46 @@ class DuckDbEventAnalyticsTests {
                 new Breakdown(Breakdown.Kind.EVENT_PROPERTY, "plan", 1).onlyGroups(List.of("team", "none-such"))), CONTROL);
         assertThat(fixed).extracting(TrendRow::group).containsExactly("$other", "team");
         assertThat(values(fixed)).containsExactly(3.0, 1.0);
+    }
+
+    @Test
+    void theHourlyActivityTableAnswersLikeTheEventsThemselves() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        Instant base = Instant.parse("2026-03-01T16:00:00Z"); // March 2nd, 00:00 in Shanghai
+        for (int batch = 0; batch < 5; batch++) {
+            List<Event> events = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                events.add(event(1 + random.nextInt(40), i % 3 == 0 ? "A" : "B", base.plusSeconds(random.nextInt(3 * 24 * 3600))));
+            }
+            store.append(events);
+        }
+        store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(PROJECT, 2, 1, base)), "test", 1));
+        Scope scope = days("2026-03-02", "2026-03-04");
+        // the $type filter always holds; it only sends the same question to the events table
+        List<io.flywheel.events.EventFilter> viaEvents = List.of(new io.flywheel.events.EventFilter("$type", io.flywheel.events.EventFilter.Operator.IS_SET, List.of()));
+        for (Interval interval : List.of(Interval.HOUR, Interval.DAY)) {
+            for (TrendSpec.Measure measure : List.of(TrendSpec.Measure.TOTAL, TrendSpec.Measure.UNIQUES)) {
+                List<TrendRow> hourly = analytics.trend(new TrendSpec(scope, "$any", measure, null, interval, List.of(), null), CONTROL);
+                List<TrendRow> raw = analytics.trend(new TrendSpec(scope, "$any", measure, null, interval, viaEvents, null), CONTROL);
+                assertThat(hourly).as(interval + " " + measure).isEqualTo(raw).isNotEmpty();
+            }
+        }
+        RetentionSpec any = new RetentionSpec(scope, "A", List.of(), "$any", List.of(), Interval.DAY, 3, LocalDate.parse("2026-03-04"));
+        RetentionSpec anyViaEvents = new RetentionSpec(scope, "A", List.of(), "$any", viaEvents, Interval.DAY, 3, LocalDate.parse("2026-03-04"));
+        assertThat(analytics.retention(any, CONTROL)).usingRecursiveFieldByFieldElementComparator()
+                .isEqualTo(analytics.retention(anyViaEvents, CONTROL));
+        List<TrendRow> before = analytics.trend(new TrendSpec(scope, "$any", TrendSpec.Measure.UNIQUES, null, Interval.DAY, List.of(), null), CONTROL);
+
+        // a file without the table (as written by an older version) gets it rebuilt from the events on open
+        store.close();
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:duckdb:" + file);
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE person_hours");
+        }
+        store = new DuckDbEventStore(new EventStoreProperties(file, "256MB", 1));
+        analytics = new DuckDbEventAnalytics(store);
+        assertThat(analytics.trend(new TrendSpec(scope, "$any", TrendSpec.Measure.UNIQUES, null, Interval.DAY, List.of(), null), CONTROL))
+                .isEqualTo(before);
     }
 
     @Test
