@@ -250,39 +250,19 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
      * half-way leaves no empty table behind.
      */
     private static void createPersons(DuckDBConnection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            try (ResultSet result = statement.executeQuery(
-                    "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'persons'")) {
-                result.next();
-                if (result.getLong(1) > 0) {
-                    return;
-                }
-            }
-            long started = System.nanoTime();
-            connection.setAutoCommit(false);
-            try {
-                statement.execute(PERSONS);
-                int persons = statement.executeUpdate(BACKFILL_PERSONS);
-                connection.commit();
-                if (persons > 0) {
-                    log.info("Built {} person profiles from the stored events in {} ms", persons, (System.nanoTime() - started) / 1_000_000);
-                }
-            }
-            catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-            finally {
-                connection.setAutoCommit(true);
-            }
-        }
+        createDerived(connection, "persons", PERSONS, BACKFILL_PERSONS, "person profiles");
     }
 
     /** Creates and fills the hourly activity table when the file has none, like {@link #createPersons}. */
     private static void createPersonHours(DuckDBConnection connection) throws SQLException {
+        createDerived(connection, "person_hours", PERSON_HOURS, BACKFILL_PERSON_HOURS, "hourly activity rows");
+    }
+
+    private static void createDerived(DuckDBConnection connection, String table, String create, String backfill, String what)
+            throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            try (ResultSet result = statement.executeQuery(
-                    "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'person_hours'")) {
+            try (ResultSet result = statement.executeQuery("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                    + "AND schema_name = 'main' AND table_name = '" + table + "'")) {
                 result.next();
                 if (result.getLong(1) > 0) {
                     return;
@@ -291,11 +271,11 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             long started = System.nanoTime();
             connection.setAutoCommit(false);
             try {
-                statement.execute(PERSON_HOURS);
-                int rows = statement.executeUpdate(BACKFILL_PERSON_HOURS);
+                statement.execute(create);
+                int rows = statement.executeUpdate(backfill);
                 connection.commit();
                 if (rows > 0) {
-                    log.info("Built {} hourly activity rows from the stored events in {} ms", rows, (System.nanoTime() - started) / 1_000_000);
+                    log.info("Built {} {} from the stored events in {} ms", rows, what, (System.nanoTime() - started) / 1_000_000);
                 }
             }
             catch (SQLException | RuntimeException e) {
