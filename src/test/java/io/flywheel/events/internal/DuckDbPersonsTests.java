@@ -250,15 +250,17 @@ class DuckDbPersonsTests {
 
     @Test
     void deletingAPersonRemovesItAndEveryMergedPersonFromEveryTable() throws SQLException {
+        assertThat(rows("SELECT count(*) FROM person_hours WHERE project_id = 1 AND person_id IN (1, 2)")).as("hourly activity before").isPositive();
         PersonDeleted deleted = store.deletePerson(1, 2).orElseThrow();
 
         assertThat(deleted.personId()).isEqualTo(1);
         assertThat(deleted.personIds()).containsExactly(1L, 2L);
         assertThat(deleted.distinctIds()).containsExactlyInAnyOrder("anon-1", "anon-2", "u-1");
         assertThat(deleted.events()).isEqualTo(7);
-        for (String table : List.of("events", "identities", "persons", "person_merges")) {
+        for (String table : List.of("events", "identities", "persons", "person_merges", "person_hours")) {
             assertThat(rows("SELECT count(*) FROM " + table + " WHERE project_id = 1 AND person_id IN (1, 2)")).as(table).isZero();
         }
+        assertThat(rows("SELECT count(*) FROM person_hours WHERE project_id = 1 AND person_id IN (3, 4)")).as("others' activity").isPositive();
         assertThat(rows("SELECT count(*) FROM person_merges WHERE project_id = 1 AND root_id IN (1, 2)")).isZero();
         assertThat(rows("SELECT count(*) FROM events WHERE project_id = 1 AND (anonymous_id IN ('anon-1', 'anon-2') OR user_id = 'u-1')"))
                 .isZero();
