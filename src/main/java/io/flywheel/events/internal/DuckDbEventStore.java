@@ -101,6 +101,12 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             CREATE TABLE IF NOT EXISTS ingest_positions (
                 source   VARCHAR PRIMARY KEY,
                 position BIGINT  NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS person_stages (
+                project_id BIGINT    NOT NULL,
+                person_id  BIGINT    NOT NULL,
+                stage      VARCHAR   NOT NULL,
+                since      TIMESTAMP NOT NULL
             )""";
 
     /** Per raw person id; see {@link PersonChanges} for the rules each column follows. */
