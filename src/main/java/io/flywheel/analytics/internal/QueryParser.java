@@ -144,10 +144,10 @@ public final class QueryParser {
         TrendSpec.Measure measure = choice(request, "measure", TrendSpec.Measure.class, TrendSpec.Measure.TOTAL);
         String property = text(request, "property", false);
         if (measure.needsProperty() && property == null) {
-            throw new InvalidInputException("property", "measure " + lower(measure) + " needs a numeric property");
+            throw new InvalidInputException("property", "measure " + lower(measure) + " needs a numeric property", "query.error.measureProperty");
         }
         if (!measure.needsProperty() && property != null) {
-            throw new InvalidInputException("property", "property is only used with the measures sum, avg, min and max");
+            throw new InvalidInputException("property", "property is only used with the measures sum, avg, min and max", "query.error.propertyUnused");
         }
         if (property != null) {
             checkProperty(property, "property");
@@ -169,7 +169,8 @@ public final class QueryParser {
             throw new InvalidInputException("steps", "steps must be an array of 2 to " + FunnelSpec.MAX_STEPS + " steps");
         }
         if (steps.size() < 2 || steps.size() > FunnelSpec.MAX_STEPS) {
-            throw new InvalidInputException("steps", "a funnel has 2 to " + FunnelSpec.MAX_STEPS + " steps, not " + steps.size());
+            throw new InvalidInputException("steps", "a funnel has 2 to " + FunnelSpec.MAX_STEPS + " steps, not " + steps.size(), "query.error.steps",
+                    FunnelSpec.MAX_STEPS, steps.size());
         }
         List<FunnelSpec.Step> list = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
@@ -248,7 +249,10 @@ public final class QueryParser {
                 filters.add(new EventFilter(property, operator, values));
             }
             catch (IllegalArgumentException e) {
-                throw new InvalidInputException(at + ".value", e.getMessage().toLowerCase(Locale.ROOT));
+                String bad = operator.numeric() ? values.stream().filter(value -> !isNumber(value)).findFirst().orElse(null) : null;
+                throw bad == null
+                        ? new InvalidInputException(at + ".value", e.getMessage().toLowerCase(Locale.ROOT), "query.error.required")
+                        : new InvalidInputException(at + ".value", e.getMessage().toLowerCase(Locale.ROOT), "query.error.number", bad);
             }
         }
         return filters;
@@ -315,10 +319,20 @@ public final class QueryParser {
         return new Breakdown(Breakdown.Kind.EVENT_PROPERTY, property, limit);
     }
 
+    private static boolean isNumber(String value) {
+        try {
+            Double.parseDouble(value);
+            return true;
+        }
+        catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     private static void checkProperty(String property, String field) {
         if (property.startsWith("$") && !io.flywheel.events.EventProperties.BUILT_IN.contains(property)) {
             throw new InvalidInputException(field, "unknown built-in property '" + property + "'; one of "
-                    + io.flywheel.events.EventProperties.BUILT_IN);
+                    + io.flywheel.events.EventProperties.BUILT_IN, "query.error.builtIn", property, String.join(", ", io.flywheel.events.EventProperties.BUILT_IN));
         }
         if (property.length() > 200 || property.contains("\"") || property.contains("'") || property.contains("\\")
                 || property.contains("..") || property.startsWith(".") || property.endsWith(".")) {
@@ -343,10 +357,10 @@ public final class QueryParser {
         }
         String text = value.asString().strip();
         if (text.isEmpty()) {
-            throw new InvalidInputException(field, field + " must not be blank");
+            throw new InvalidInputException(field, field + " must not be blank", "query.error.required");
         }
         if (text.length() > 200) {
-            throw new InvalidInputException(field, field + " is longer than 200 characters");
+            throw new InvalidInputException(field, field + " is longer than 200 characters", "query.error.tooLong", 200);
         }
         return text;
     }
@@ -377,12 +391,13 @@ public final class QueryParser {
             else {
                 java.time.Period period = java.time.Period.parse(text);
                 if (period.getYears() != 0 || period.getMonths() != 0) {
-                    throw new InvalidInputException(name, name + " must be given in weeks, days or hours (P30D, not P1M): months differ in length");
+                    throw new InvalidInputException(name, name + " must be given in weeks, days or hours (P30D, not P1M): months differ in length",
+                            "query.error.durationMonths");
                 }
                 duration = Duration.ofDays(period.getDays());
             }
             if (duration.isNegative() || duration.isZero()) {
-                throw new InvalidInputException(name, name + " must be positive");
+                throw new InvalidInputException(name, name + " must be positive", "query.error.positive");
             }
             return duration;
         }

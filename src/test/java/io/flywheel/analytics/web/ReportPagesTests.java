@@ -186,6 +186,22 @@ class ReportPagesTests {
                 .andExpect(status().isBadRequest()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8));
         assertThat(filter.selectFirst("[data-report-error]").text()).startsWith("Please check Filter value:");
         assertThat(filter.selectFirst("input.invalid").attr("name")).isEqualTo("filterValue");
+        assertThat(filter.selectFirst("[data-report-error]").text()).contains("'many' is not a number");
+    }
+
+    @Test
+    void errorsAreInTheLanguageOfThePage() throws Exception {
+        Document sum = Jsoup.parse(mvc.perform(get(url("trends", "measure=sum&lang=zh-CN")).with(admin()))
+                .andExpect(status().isBadRequest()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8));
+        assertThat(sum.selectFirst("[data-report-error]").text()).startsWith("请检查").contains("该度量需要一个数值属性");
+
+        Document filter = Jsoup.parse(mvc.perform(get(url("trends", "filterProperty=amount&filterOperator=gt&filterValue=many&lang=zh-CN"))
+                .with(admin())).andExpect(status().isBadRequest()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8));
+        assertThat(filter.selectFirst("[data-report-error]").text()).contains("“many”不是数字");
+
+        Document builtIn = Jsoup.parse(mvc.perform(get(url("trends", "filterProperty=$nope&filterOperator=equals&filterValue=x&lang=zh-CN"))
+                .with(admin())).andExpect(status().isBadRequest()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8));
+        assertThat(builtIn.selectFirst("[data-report-error]").text()).contains("“$nope”不是内置属性").doesNotContain("unknown");
     }
 
     @Test
