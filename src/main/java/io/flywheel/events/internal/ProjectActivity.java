@@ -1,0 +1,120 @@
+package io.flywheel.events.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+
+/**
+ * The activity of every person (merged, by root id) of a project, as lifecycle stages need it: the
+ * first and last activity from the {@code persons} table (exact) and the active hours from
+ * {@code person_hours}, sorted per person. Rows are read unsorted and grouped in Java with a
+ * counting sort over dense person numbers, which is far cheaper than a window or an ordered
+ * aggregate in the engine.
+ */
+final class ProjectActivity {
+
+    private static final String ROOTS = """
+            SELECT coalesce(m.root_id, p.person_id), epoch_us(min(p.first_seen)), epoch_us(max(p.last_seen))
+            FROM persons p
+            LEFT JOIN person_merges m ON m.project_id = p.project_id AND m.person_id = p.person_id
+            WHERE p.project_id = ?
+            GROUP BY 1""";
+
+    private static final String HOURS = """
+            SELECT coalesce(m.root_id, h.person_id), CAST(epoch(h.hour) AS BIGINT) // 3600
+            FROM person_hours h
+            LEFT JOIN person_merges m ON m.project_id = h.project_id AND m.person_id = h.person_id
+            WHERE h.project_id = ?""";
+
+    final LongIntMap numbers;
+    final int size;
+    final long[] ids;
+    final long[] first;
+    final long[] last;
+    /** The active hours of person {@code n} are {@code hours[offsets[n]] .. hours[offsets[n + 1] - 1]}, ascending. */
+    final int[] offsets;
+    final int[] hours;
+
+    private ProjectActivity(LongIntMap numbers, int size, long[] ids, long[] first, long[] last, int[] offsets, int[] hours) {
+        this.numbers = numbers;
+        this.size = size;
+        this.ids = ids;
+        this.first = first;
+        this.last = last;
+        this.offsets = offsets;
+        this.hours = hours;
+    }
+
+    static ProjectActivity load(Connection connection, long projectId) throws SQLException {
+        LongIntMap numbers = new LongIntMap(1 << 16);
+        long[] ids = new long[1 << 12];
+        long[] first = new long[ids.length];
+        long[] last = new long[ids.length];
+        int size = 0;
+        try (PreparedStatement statement = connection.prepareStatement(ROOTS)) {
+            statement.setLong(1, projectId);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    if (size == ids.length) {
+                        ids = Arrays.copyOf(ids, size * 2);
+                        first = Arrays.copyOf(first, size * 2);
+                        last = Arrays.copyOf(last, size * 2);
+                    }
+                    long id = row.getLong(1);
+                    numbers.put(id, size);
+                    ids[size] = id;
+                    first[size] = row.getLong(2);
+                    last[size] = row.getLong(3);
+                    size++;
+                }
+            }
+        }
+        int[] owners = new int[1 << 16];
+        int[] hourOf = new int[owners.length];
+        int rows = 0;
+        int[] counts = new int[size + 1];
+        try (PreparedStatement statement = connection.prepareStatement(HOURS)) {
+            statement.setLong(1, projectId);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    int number = numbers.get(row.getLong(1));
+                    if (number < 0) {
+                        continue;
+                    }
+                    if (rows == owners.length) {
+                        owners = Arrays.copyOf(owners, rows * 2);
+                        hourOf = Arrays.copyOf(hourOf, rows * 2);
+                    }
+                    owners[rows] = number;
+                    hourOf[rows] = (int) row.getLong(2);
+                    counts[number + 1]++;
+                    rows++;
+                }
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            counts[i + 1] += counts[i];
+        }
+        int[] offsets = counts.clone();
+        int[] next = Arrays.copyOf(counts, size);
+        int[] hours = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            hours[next[owners[i]]++] = hourOf[i];
+        }
+        for (int person = 0; person < size; person++) {
+            if (offsets[person + 1] - offsets[person] > 1) {
+                Arrays.sort(hours, offsets[person], offsets[person + 1]);
+            }
+        }
+        return new ProjectActivity(numbers, size, Arrays.copyOf(ids, size), Arrays.copyOf(first, size), Arrays.copyOf(last, size),
+                offsets, hours);
+    }
+
+    /** Prepares the timeline of person {@code n}. */
+    void timeline(int person, StageTimeline timeline) {
+        timeline.reset(first[person], last[person]);
+        timeline.gaps(hours, offsets[person], offsets[person + 1]);
+    }
+}
