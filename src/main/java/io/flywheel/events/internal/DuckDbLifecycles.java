@@ -89,35 +89,23 @@ final class DuckDbLifecycles implements Lifecycles {
             connection.setAutoCommit(false);
             Instant previous = lastComputed(connection, projectId).orElse(null);
             ProjectActivity activity = ProjectActivity.load(connection, projectId);
-            byte[] storedStage = new byte[activity.size];
-            long[] storedSince = new long[activity.size];
-            java.util.Arrays.fill(storedStage, (byte) -1);
-            List<Long> gone = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT person_id, stage, epoch_us(since) FROM person_stages WHERE project_id = ?")) {
-                statement.setLong(1, projectId);
-                try (ResultSet row = statement.executeQuery()) {
-                    while (row.next()) {
-                        int person = activity.numbers.get(row.getLong(1));
-                        if (person < 0) {
-                            gone.add(row.getLong(1));
-                            continue;
-                        }
-                        storedStage[person] = (byte) LifecycleStage.ofKey(row.getString(2)).ordinal();
-                        storedSince[person] = row.getLong(3);
-                    }
-                }
+            boolean anyStored = false;
+            for (int person = 0; person < activity.size && !anyStored; person++) {
+                anyStored = activity.storedStage[person] >= 0;
             }
             connection.commit();
-            return derive(activity, thresholds, now, previous, storedStage, storedSince, gone);
+            // a project whose persons never had a stage (none yet, or all deleted) starts afresh, without transitions
+            return derive(activity, thresholds, now, anyStored ? previous : null);
         }
         catch (SQLException e) {
             throw new EventStoreException("reading activity for lifecycle stages failed: " + e.getMessage(), e);
         }
     }
 
-    private static Computed derive(ProjectActivity activity, LifecycleThresholds thresholds, Instant now, Instant previous,
-            byte[] storedStage, long[] storedSince, List<Long> gone) {
+    private static Computed derive(ProjectActivity activity, LifecycleThresholds thresholds, Instant now, Instant previous) {
+        byte[] storedStage = activity.storedStage;
+        long[] storedSince = activity.storedSince;
+        List<Long> gone = new ArrayList<>();
         long nowMicros = micros(now);
         long previousMicros = previous == null ? Long.MIN_VALUE : micros(previous);
         StageTimeline timeline = new StageTimeline(thresholds);
@@ -195,9 +183,12 @@ final class DuckDbLifecycles implements Lifecycles {
                     appender.endRow();
                 }
             }
-            statement.execute("DELETE FROM person_stages WHERE project_id = %d AND person_id IN (SELECT person_id FROM stage_rows)"
-                    .formatted(projectId));
-            // persons deleted or merged away while the stages were computed keep no row
+            // the changed rows, and those of persons deleted or merged away
+            statement.execute(("DELETE FROM person_stages WHERE project_id = %1$d AND (person_id IN (SELECT person_id FROM stage_rows) "
+                    + "OR person_id IN (SELECT person_id FROM person_merges WHERE project_id = %1$d) "
+                    + "OR person_id NOT IN (SELECT person_id FROM persons WHERE project_id = %1$d UNION ALL "
+                    + "SELECT root_id FROM person_merges WHERE project_id = %1$d))").formatted(projectId));
+            // nor do persons deleted or merged away while the stages were computed
             statement.execute(("DELETE FROM stage_rows WHERE person_id IN (SELECT person_id FROM person_merges WHERE project_id = %1$d) "
                     + "OR (person_id NOT IN (SELECT person_id FROM persons WHERE project_id = %1$d) "
                     + "AND person_id NOT IN (SELECT root_id FROM person_merges WHERE project_id = %1$d))").formatted(projectId));
