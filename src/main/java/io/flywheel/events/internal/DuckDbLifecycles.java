@@ -146,9 +146,14 @@ final class DuckDbLifecycles implements Lifecycles {
      * The transitions of one person since the previous computation: every change of the timeline
      * after it, starting from the stored stage; if late data rewrote the past so that the timeline
      * does not start where the stored stage was, one transition from the stored stage to the current.
+     * A person without a stored stage whose activity began before the previous computation (late or
+     * imported data) just gets a stage: only persons who appeared since have transitions from nothing.
      */
     private static void transitions(long personId, StageTimeline timeline, LifecycleStage stored, long previous, int current,
             List<StageTransition> out) {
+        if (stored == null && timeline.segmentFrom(0) <= previous) {
+            return;
+        }
         LifecycleStage at = stored;
         for (int segment = 0; segment <= current; segment++) {
             long from = timeline.segmentFrom(segment);
