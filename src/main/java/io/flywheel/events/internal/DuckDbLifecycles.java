@@ -146,16 +146,25 @@ final class DuckDbLifecycles implements Lifecycles {
      * The transitions of one person since the previous computation: every change of the timeline
      * after it, starting from the stored stage; if late data rewrote the past so that the timeline
      * does not start where the stored stage was, one transition from the stored stage to the current.
-     * A person without a stored stage whose activity began before the previous computation (late or
-     * imported data) just gets a stage: only persons who appeared since have transitions from nothing.
+     * A person without a stored stage enters "new" from nothing if still new after the previous
+     * computation (late events included); one whose activity is older (imported or loaded history)
+     * just gets a stage.
      */
     private static void transitions(long personId, StageTimeline timeline, LifecycleStage stored, long previous, int current,
             List<StageTransition> out) {
-        if (stored == null && timeline.segmentFrom(0) <= previous) {
-            return;
-        }
         LifecycleStage at = stored;
-        for (int segment = 0; segment <= current; segment++) {
+        int segment = 0;
+        if (stored == null) {
+            boolean newSincePrevious = timeline.segmentStage(0) == LifecycleStage.NEW
+                    && (timeline.segments() == 1 || timeline.segmentFrom(1) > previous);
+            if (!newSincePrevious) {
+                return;
+            }
+            out.add(new StageTransition(personId, null, LifecycleStage.NEW, DuckDbEventStore.instant(timeline.segmentFrom(0))));
+            at = LifecycleStage.NEW;
+            segment = 1;
+        }
+        for (; segment <= current; segment++) {
             long from = timeline.segmentFrom(segment);
             LifecycleStage stage = timeline.segmentStage(segment);
             if (from > previous && stage != at) {

@@ -140,19 +140,25 @@ class DuckDbLifecyclesTests {
         assertThat(again.transitions()).isEmpty();
         assertThat(again.sizes()).isEqualTo(first.sizes());
 
-        activity(1, 4, NOW.plus(days(2)));
-        activity(2, 4, NOW.plus(days(2)));
+        for (long project : List.of(1L, 2L)) {
+            activity(project, 4, NOW.plus(days(2)));       // appears after the computation
+            activity(project, 5, ago(Duration.ofHours(1))); // a late first event from before the computation: still new after it
+            activity(project, 6, ago(days(30)));            // loaded history: gets a stage, no transition
+        }
         Instant later = NOW.plus(days(20));
         LifecycleRun run = lifecycles.recompute(1, DEFAULTS, later);
 
         assertThat(run.transitions()).containsExactly(
+                new StageTransition(5, null, LifecycleStage.NEW, ago(Duration.ofHours(1))),
                 new StageTransition(3, LifecycleStage.ACTIVE, LifecycleStage.AT_RISK, NOW.plus(days(1))),
                 new StageTransition(1, LifecycleStage.REACTIVATED, LifecycleStage.ACTIVE, NOW.plus(days(2))),
                 new StageTransition(4, null, LifecycleStage.NEW, NOW.plus(days(2))),
                 new StageTransition(2, LifecycleStage.NEW, LifecycleStage.ACTIVE, NOW.plus(days(6))),
+                new StageTransition(5, LifecycleStage.NEW, LifecycleStage.ACTIVE, NOW.plus(days(7)).minus(Duration.ofHours(1))),
                 new StageTransition(1, LifecycleStage.ACTIVE, LifecycleStage.AT_RISK, NOW.plus(days(9))),
                 new StageTransition(4, LifecycleStage.NEW, LifecycleStage.ACTIVE, NOW.plus(days(9))),
                 new StageTransition(2, LifecycleStage.ACTIVE, LifecycleStage.AT_RISK, NOW.plus(days(13))),
+                new StageTransition(5, LifecycleStage.ACTIVE, LifecycleStage.AT_RISK, NOW.plus(days(14)).minus(Duration.ofHours(1))),
                 new StageTransition(4, LifecycleStage.ACTIVE, LifecycleStage.AT_RISK, NOW.plus(days(16))),
                 new StageTransition(3, LifecycleStage.AT_RISK, LifecycleStage.DORMANT, NOW.plus(days(17))));
         assertThat(lifecycles.transitions(1, 3, 10)).containsExactly(
@@ -163,7 +169,8 @@ class DuckDbLifecyclesTests {
 
         LifecycleRun scratch = lifecycles.recompute(2, DEFAULTS, later);
         assertThat(scratch.sizes()).as("from scratch equals incremental").isEqualTo(run.sizes());
-        for (long person = 1; person <= 4; person++) {
+        assertThat(stage(1, 6).stage()).isEqualTo(LifecycleStage.DORMANT);
+        for (long person = 1; person <= 6; person++) {
             PersonStage incremental = stage(1, person);
             assertThat(stage(2, person)).isEqualTo(incremental);
         }
