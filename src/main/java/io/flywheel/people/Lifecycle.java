@@ -69,19 +69,20 @@ public class Lifecycle {
 
     static LifecycleThresholds checked(int newDays, int atRiskDays, int dormantDays, int churnedDays) {
         int max = LifecycleThresholds.MAX_DAYS;
+        String maxText = Integer.toString(max);
         if (newDays < 1 || newDays > max) {
-            throw new InvalidInputException("newDays", "newDays must be between 1 and " + max, "lifecycle.error.newDays", max);
+            throw new InvalidInputException("newDays", "newDays must be between 1 and " + max, "lifecycle.error.newDays", maxText);
         }
         if (atRiskDays < 1 || atRiskDays > max) {
-            throw new InvalidInputException("atRiskDays", "atRiskDays must be between 1 and " + max, "lifecycle.error.atRiskDays", max);
+            throw new InvalidInputException("atRiskDays", "atRiskDays must be between 1 and " + max, "lifecycle.error.atRiskDays", maxText);
         }
         if (dormantDays <= atRiskDays || dormantDays > max) {
             throw new InvalidInputException("dormantDays", "dormantDays must be greater than atRiskDays and at most " + max,
-                    "lifecycle.error.dormantDays", max);
+                    "lifecycle.error.dormantDays", maxText);
         }
         if (churnedDays <= dormantDays || churnedDays > max) {
             throw new InvalidInputException("churnedDays", "churnedDays must be greater than dormantDays and at most " + max,
-                    "lifecycle.error.churnedDays", max);
+                    "lifecycle.error.churnedDays", maxText);
         }
         return new LifecycleThresholds(newDays, atRiskDays, dormantDays, churnedDays);
     }
@@ -93,7 +94,8 @@ public class Lifecycle {
     public LifecycleRun recompute(long projectId) {
         recomputing.lock();
         try {
-            LifecycleRun run = lifecycles.recompute(projectId, thresholds(projectId), clock.instant());
+            // stored with microseconds, so the time answered equals the one stored
+            LifecycleRun run = lifecycles.recompute(projectId, thresholds(projectId), clock.instant().truncatedTo(ChronoUnit.MICROS));
             if (!run.transitions().isEmpty()) {
                 publisher.publishEvent(new LifecycleStagesChanged(projectId, run.computedAt(), run.transitions()));
             }
