@@ -29,6 +29,8 @@ public class Lifecycle {
 
     /** The longest stage history one request may ask for. */
     public static final int MAX_HISTORY_DAYS = 366;
+    /** The range the console and the API show when none is asked for. */
+    public static final int DEFAULT_HISTORY_DAYS = 30;
     static final int PERSON_TRANSITIONS = 50;
 
     private final Lifecycles lifecycles;

@@ -5,6 +5,7 @@ import io.flywheel.platform.Project;
 import io.flywheel.platform.Projects;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -15,7 +16,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 /**
  * Recomputes every project's lifecycle stages: shortly after start for projects whose stages were
  * never computed, then with a fixed pause between runs ({@code flywheel.people.lifecycle.interval},
- * 15 minutes by default). Both run on the one scheduler thread, and fixed delays never overlap;
+ * 15 minutes by default), each followed by the console's default stage history so that the page
+ * finds it cached. Both run on the one scheduler thread, and fixed delays never overlap;
  * {@link Lifecycle#recompute(long)} also waits for an operator's recompute under way. One project's
  * failure is logged and does not stop the others.
  */
@@ -49,6 +51,9 @@ class LifecycleScheduler {
             try {
                 if (!onlyMissing || !lifecycle.computed(project.id())) {
                     lifecycle.recompute(project.id());
+                    // the console's default chart (the last 30 days) is then answered from the cache
+                    LocalDate today = LocalDate.now(project.timeZone());
+                    lifecycle.history(project, today.minusDays(Lifecycle.DEFAULT_HISTORY_DAYS - 1), today);
                 }
             }
             catch (RuntimeException e) {

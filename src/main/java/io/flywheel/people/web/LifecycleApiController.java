@@ -37,8 +37,6 @@ import org.springframework.web.bind.annotation.RestController;
         + "recompute, history, and each person's stage")
 class LifecycleApiController {
 
-    static final int DEFAULT_HISTORY_DAYS = 30;
-
     private final Lifecycle lifecycle;
     private final Access access;
     private final Clock clock;
@@ -126,7 +124,7 @@ class LifecycleApiController {
             @RequestParam(required = false) String to) {
         Project project = access.project(projectId, Capability.READ);
         LocalDate end = to == null || to.isBlank() ? LocalDate.now(clock.withZone(project.timeZone())) : day(to, "to");
-        LocalDate start = from == null || from.isBlank() ? end.minusDays(DEFAULT_HISTORY_DAYS - 1) : day(from, "from");
+        LocalDate start = from == null || from.isBlank() ? end.minusDays(Lifecycle.DEFAULT_HISTORY_DAYS - 1) : day(from, "from");
         StageHistory history = lifecycle.history(project, start, end);
         return new HistoryResponse(history.from(), history.to(),
                 history.days().stream().map(day -> new DayResponse(day.day(), sizes(day.sizes()))).toList(),

@@ -70,16 +70,16 @@ class LifecycleController {
         LifecycleOverview overview = lifecycle.overview(project.id());
         LocalDate today = LocalDate.now(clock.withZone(project.timeZone()));
         LocalDate end = today;
-        LocalDate start = today.minusDays(LifecycleApiController.DEFAULT_HISTORY_DAYS - 1);
+        LocalDate start = today.minusDays(Lifecycle.DEFAULT_HISTORY_DAYS - 1);
         try {
             end = blank(to) ? today : LifecycleApiController.day(to, "to");
-            start = blank(from) ? end.minusDays(LifecycleApiController.DEFAULT_HISTORY_DAYS - 1) : LifecycleApiController.day(from, "from");
+            start = blank(from) ? end.minusDays(Lifecycle.DEFAULT_HISTORY_DAYS - 1) : LifecycleApiController.day(from, "from");
             model.addAttribute("history", history(lifecycle.history(project, start, end)));
         }
         catch (InvalidInputException e) {
             model.addAttribute("error", message(e));
             end = today;
-            start = today.minusDays(LifecycleApiController.DEFAULT_HISTORY_DAYS - 1);
+            start = today.minusDays(Lifecycle.DEFAULT_HISTORY_DAYS - 1);
             model.addAttribute("history", history(lifecycle.history(project, start, end)));
         }
         model.addAttribute("project", project);
