@@ -3,7 +3,8 @@
 (function () {
     'use strict';
 
-    var COLOURS = { 'new': '#2563eb', active: '#16a34a', at_risk: '#f59e0b', dormant: '#7c3aed', churned: '#dc2626', reactivated: '#0891b2' };
+    var COLOURS = { 'new': '#2563eb', active: '#16a34a', at_risk: '#f59e0b', dormant: '#7c3aed', churned: '#dc2626', reactivated: '#0891b2',
+        appeared: '#94a3b8' };
 
     function area(chart, data) {
         chart.setOption({
@@ -20,13 +21,11 @@
     }
 
     function sankey(chart, data) {
-        var names = {};
-        data.flows.forEach(function (f) { names[f.source] = true; names[f.target] = true; });
         chart.setOption({
             tooltip: { trigger: 'item' },
             series: [{
                 type: 'sankey', left: 20, right: 160, top: 10, bottom: 10, nodeGap: 12, emphasis: { focus: 'adjacency' },
-                data: Object.keys(names).map(function (name) { return { name: name }; }),
+                data: data.nodes.map(function (node) { return { name: node.name, itemStyle: { color: COLOURS[node.key] } }; }),
                 links: data.flows, lineStyle: { color: 'gradient', curveness: 0.5, opacity: 0.4 }
             }]
         });

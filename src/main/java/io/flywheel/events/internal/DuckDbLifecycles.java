@@ -69,9 +69,12 @@ final class DuckDbLifecycles implements Lifecycles {
             long read = System.nanoTime();
             store.inTransaction("storing lifecycle stages", writer -> write(writer, projectId, computed, now));
             cache.keySet().removeIf(key -> key.projectId() == projectId);
-            log.info("Lifecycle stages of project {}: {} persons, {} changed, {} transitions in {} ms ({} ms reading)", projectId,
-                    computed.sizes.values().stream().mapToLong(Long::longValue).sum(), computed.changed.size(), computed.transitions.size(),
-                    (System.nanoTime() - started) / 1_000_000, (read - started) / 1_000_000);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            if (!computed.changed.isEmpty() || millis >= 1_000) {
+                log.info("Lifecycle stages of project {}: {} persons, {} changed, {} transitions in {} ms ({} ms reading)", projectId,
+                        computed.sizes.values().stream().mapToLong(Long::longValue).sum(), computed.changed.size(),
+                        computed.transitions.size(), millis, (read - started) / 1_000_000);
+            }
             return new LifecycleRun(projectId, now, computed.previous == null, computed.sizes, computed.transitions);
         }
         finally {

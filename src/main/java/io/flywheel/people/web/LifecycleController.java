@@ -118,16 +118,21 @@ class LifecycleController {
         }
         chart.put("series", series);
         List<Map<String, Object>> flows = new ArrayList<>();
+        Map<String, String> nodes = new LinkedHashMap<>();
         List<FlowRow> rows = new ArrayList<>();
         String appeared = messages.getMessage("lifecycle.flow.appeared", null, locale);
         String atStart = messages.getMessage("lifecycle.flow.start", null, locale);
         String atEnd = messages.getMessage("lifecycle.flow.end", null, locale);
         for (StageHistory.Flow flow : history.flows()) {
             String source = flow.from() == null ? appeared : stageName(flow.from().key(), locale) + " " + atStart;
-            flows.add(Map.of("source", source, "target", stageName(flow.to().key(), locale) + " " + atEnd, "value", flow.persons()));
+            String target = stageName(flow.to().key(), locale) + " " + atEnd;
+            nodes.put(source, flow.from() == null ? "appeared" : flow.from().key());
+            nodes.put(target, flow.to().key());
+            flows.add(Map.of("source", source, "target", target, "value", flow.persons()));
             rows.add(new FlowRow(flow.from() == null ? null : flow.from().key(), flow.to().key(), flow.persons()));
         }
         chart.put("flows", flows);
+        chart.put("nodes", nodes.entrySet().stream().map(node -> Map.of("name", node.getKey(), "key", node.getValue())).toList());
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("chart", json.writeValueAsString(chart));
         model.put("flows", rows);
