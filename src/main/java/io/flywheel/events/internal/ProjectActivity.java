@@ -44,7 +44,6 @@ final class ProjectActivity {
             LEFT JOIN person_merges m ON m.project_id = h.project_id AND m.person_id = h.person_id
             WHERE h.project_id = ?""";
 
-    final LongIntMap numbers;
     final int size;
     final long[] ids;
     final long[] first;
@@ -56,9 +55,8 @@ final class ProjectActivity {
     final int[] offsets;
     final int[] hours;
 
-    private ProjectActivity(LongIntMap numbers, int size, long[] ids, long[] first, long[] last, byte[] storedStage, long[] storedSince,
+    private ProjectActivity(int size, long[] ids, long[] first, long[] last, byte[] storedStage, long[] storedSince,
             int[] offsets, int[] hours) {
-        this.numbers = numbers;
         this.size = size;
         this.ids = ids;
         this.first = first;
@@ -137,7 +135,7 @@ final class ProjectActivity {
                 Arrays.sort(hours, offsets[person], offsets[person + 1]);
             }
         }
-        return new ProjectActivity(numbers, size, Arrays.copyOf(ids, size), Arrays.copyOf(first, size), Arrays.copyOf(last, size),
+        return new ProjectActivity(size, Arrays.copyOf(ids, size), Arrays.copyOf(first, size), Arrays.copyOf(last, size),
                 Arrays.copyOf(storedStage, size), Arrays.copyOf(storedSince, size), offsets, hours);
     }
 
