@@ -107,6 +107,17 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 person_id  BIGINT    NOT NULL,
                 stage      VARCHAR   NOT NULL,
                 since      TIMESTAMP NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS person_stage_transitions (
+                project_id BIGINT    NOT NULL,
+                person_id  BIGINT    NOT NULL,
+                from_stage VARCHAR,
+                to_stage   VARCHAR   NOT NULL,
+                changed_at TIMESTAMP NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS lifecycle_runs (
+                project_id  BIGINT PRIMARY KEY,
+                computed_at TIMESTAMP NOT NULL
             )""";
 
     /** Per raw person id; see {@link PersonChanges} for the rules each column follows. */
@@ -398,6 +409,16 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     @FunctionalInterface
     private interface Work {
         void run() throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction on the writer, for the engine's other writers (lifecycle stages). */
+    void inTransaction(String what, WriterWork work) {
+        write(what, () -> work.run(writer));
+    }
+
+    @FunctionalInterface
+    interface WriterWork {
+        void run(DuckDBConnection writer) throws SQLException;
     }
 
     /** Folds the events into the persons table; runs inside the write's transaction. */
@@ -737,7 +758,8 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     public void deleteProject(long projectId) {
         write("deleting events", () -> {
             try (Statement statement = writer.createStatement()) {
-                for (String table : List.of("events", "identities", "person_merges", "persons", "person_hours")) {
+                for (String table : List.of("events", "identities", "person_merges", "persons", "person_hours", "person_stage_transitions",
+                        "lifecycle_runs")) {
                     statement.execute("DELETE FROM " + table + " WHERE project_id = " + projectId);
                 }
             }
@@ -835,7 +857,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 return;
             }
             DistinctIds ids = distinctIds(writer, projectId, members);
-            for (String table : List.of("events", "identities", "persons", "person_hours")) {
+            for (String table : List.of("events", "identities", "persons", "person_hours", "person_stage_transitions")) {
                 update(writer, "DELETE FROM " + table + " WHERE project_id = ? AND person_id IN (%s)", projectId, members);
             }
             update(writer, "DELETE FROM person_merges WHERE project_id = ? AND (person_id IN (%1$s) OR root_id IN (%1$s))", projectId,

@@ -1,6 +1,7 @@
 package io.flywheel.events.internal;
 
 import io.flywheel.events.EventAnalytics;
+import io.flywheel.events.Lifecycles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -15,5 +16,10 @@ class EventStoreConfiguration {
     @Bean
     EventAnalytics eventAnalytics(DuckDbEventStore store) {
         return new DuckDbEventAnalytics(store);
+    }
+
+    @Bean
+    Lifecycles lifecycles(DuckDbEventStore store) {
+        return new DuckDbLifecycles(store);
     }
 }

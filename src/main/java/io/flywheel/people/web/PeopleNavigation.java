@@ -12,4 +12,9 @@ class PeopleNavigation {
     NavItem peopleNav() {
         return new NavItem("nav.people", "people", true, Capability.READ, 40);
     }
+
+    @Bean
+    NavItem lifecycleNav() {
+        return new NavItem("nav.lifecycle", "lifecycle", true, Capability.READ, 45);
+    }
 }
