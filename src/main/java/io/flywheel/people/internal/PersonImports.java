@@ -257,7 +257,10 @@ public class PersonImports implements SmartLifecycle {
     /** The problems of the last validation as CSV (line, column, problem), with a BOM for spreadsheets. */
     public String errorsCsv(Project project, long id) {
         job(project, id);
-        Upload upload = waiting(project, id);
+        Upload upload = upload(project, id);
+        if (upload == null) {
+            throw new NotFoundException("the report of import " + id + " is no longer here");
+        }
         StringBuilder out = new StringBuilder("\uFEFFline,column,problem\r\n");
         synchronized (upload) {
             if (upload.outcome != null) {
@@ -376,6 +379,19 @@ public class PersonImports implements SmartLifecycle {
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Forgets an upload that will not be imported (the API does this when the file is invalid). */
+    public void discard(Project project, long id) {
+        Upload upload = upload(project, id);
+        if (upload == null) {
+            return;
+        }
+        synchronized (upload) {
+            uploads.remove(id);
+            store.expire(id, clock.instant());
+            delete(upload.file.path());
         }
     }
 
