@@ -238,8 +238,8 @@ final class ImportRows {
             if (cell.length() > Tracking.MAX_ID_LENGTH) {
                 problem(RowError.of(line, column, "too_long", "the value has " + cell.length() + " characters, at most "
                         + Tracking.MAX_ID_LENGTH + " are allowed", cell.length(), Tracking.MAX_ID_LENGTH));
-                return null;
             }
+            // a too-long id is still an id: the row is not reported as missing one as well
             return cell;
         }
 
