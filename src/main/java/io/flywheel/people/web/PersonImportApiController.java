@@ -20,6 +20,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -140,7 +141,7 @@ class PersonImportApiController {
         problem.setProperty("problems", validation.problems());
         List<Map<String, Object>> errors = new ArrayList<>();
         for (RowError error : validation.errors().stream().limit(MAX_ERRORS).toList()) {
-            Map<String, Object> item = new HashMap<>();
+            Map<String, Object> item = new LinkedHashMap<>();
             item.put("line", error.line());
             if (error.column() != null) {
                 item.put("column", error.column());
