@@ -7,7 +7,6 @@ import io.flywheel.people.internal.RowError;
 import io.flywheel.platform.Access;
 import io.flywheel.platform.Capability;
 import io.flywheel.platform.Project;
-import io.flywheel.platform.web.ApiProblemHandler;
 import io.flywheel.shared.InvalidInputException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -132,9 +131,9 @@ class PersonImportApiController {
     }
 
     private static ProblemDetail problem(PersonImports.Validation validation) {
-        ProblemDetail problem = ApiProblemHandler.problem(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-import",
-                validation.invalidRows() == 0 ? "the mapping cannot be used; nothing was imported"
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, validation.invalidRows() == 0 ? "the mapping cannot be used; nothing was imported"
                         : validation.invalidRows() + " of " + validation.rows() + " rows have problems; nothing was imported");
+        problem.setType(URI.create("urn:flywheel:problem:invalid-import"));
         problem.setProperty("jobId", validation.job().id());
         problem.setProperty("rows", validation.rows());
         problem.setProperty("invalidRows", validation.invalidRows());

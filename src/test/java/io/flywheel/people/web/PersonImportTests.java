@@ -1,6 +1,7 @@
 package io.flywheel.people.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
@@ -263,6 +264,14 @@ class PersonImportTests {
 
         JsonNode recent = call(get(api), status().isOk());
         assertThat(recent.get(0).get("state").asString()).isEqualTo("completed");
+
+        long stored = events.count(project.id());
+        JsonNode again = call(post(api).contentType("text/csv").content(file.toString().getBytes(StandardCharsets.UTF_8)), status().isAccepted());
+        awaitCompleted(again.get("id").asLong());
+        assertThat(events.count(project.id())).as("the same file with the same mapping sends the same message ids: nothing new is stored")
+                .isEqualTo(stored);
+        assertThatThrownBy(() -> tracking.identify(project.id(), List.of(new IdentifyCommand("big", "u_big", null, Map.of("x", "y".repeat(40_000))))))
+                .as("a message over 32 KB is refused, as the tracking API refuses it").isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
