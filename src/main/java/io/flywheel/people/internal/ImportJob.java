@@ -57,7 +57,7 @@ public record ImportJob(
         COMPLETED,
         /** Writing failed part-way; rows made durable stay. */
         FAILED,
-        /** The server stopped during the import; rows made durable stay, the same file may be imported again. */
+        /** The server stopped while rows were being sent; rows made durable stay, the same file may be imported again. */
         INTERRUPTED,
         /** The upload was not imported in time and was discarded. */
         EXPIRED;

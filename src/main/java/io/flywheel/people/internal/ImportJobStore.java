@@ -107,8 +107,9 @@ class ImportJobStore {
     }
 
     /**
-     * After a restart: uploads are gone (EXPIRED) and running imports stopped (INTERRUPTED).
-     * Returns how many jobs changed.
+     * When the server stops or starts: uploads are gone (EXPIRED) and imports still sending stopped
+     * (INTERRUPTED). An import whose every row was durable is COMPLETED: ingestion applies the whole
+     * write-ahead log before it takes traffic again. Returns how many jobs changed.
      */
     int abandonAll(Instant now) {
         int expired = jdbc.sql("""
@@ -118,10 +119,15 @@ class ImportJobStore {
                 .update();
         int interrupted = jdbc.sql("""
                 UPDATE person_imports SET state = 'INTERRUPTED', finished_at = :now, updated_at = :now
-                WHERE state IN ('IMPORTING', 'APPLYING')""")
+                WHERE state = 'IMPORTING'""")
                 .param("now", Timestamp.from(now))
                 .update();
-        return expired + interrupted;
+        int completed = jdbc.sql("""
+                UPDATE person_imports SET state = 'COMPLETED', finished_at = :now, updated_at = :now
+                WHERE state = 'APPLYING'""")
+                .param("now", Timestamp.from(now))
+                .update();
+        return expired + interrupted + completed;
     }
 
     /** Marks one upload EXPIRED unless it already moved on. */

@@ -480,7 +480,8 @@ public class PersonImports implements SmartLifecycle {
     public void start() {
         int abandoned = store.abandonAll(clock.instant());
         if (abandoned > 0) {
-            log.warn("{} imports were left unfinished by the last run; marked expired or interrupted", abandoned);
+            log.warn("{} imports were left unfinished by the last run; marked expired, interrupted or (when every row was durable) completed",
+                    abandoned);
         }
         if (Files.isDirectory(properties.directory())) {
             try (Stream<Path> files = Files.list(properties.directory())) {

@@ -51,7 +51,7 @@ class ImportJobStoreTests {
 
     @ParameterizedTest
     @EnumSource(Databases.class)
-    void aRestartExpiresUploadsAndInterruptsRunningImports(Databases engine) {
+    void aRestartExpiresUploadsInterruptsSendingAndCompletesDurableImports(Databases engine) {
         ImportJobStore store = new ImportJobStore(engine.migrated().jdbc());
         long uploaded = store.create(1, "a.csv", 1, "utf-8", "comma", "ops", T0);
         long running = store.create(1, "b.csv", 1, "utf-8", "comma", "ops", T0);
@@ -61,8 +61,14 @@ class ImportJobStoreTests {
         store.validated(failed, true, 5, 0, T0);
         store.start(failed, T0);
         store.finish(failed, ImportJob.State.FAILED, "x".repeat(600), T0);
+        long applying = store.create(1, "e.csv", 1, "utf-8", "comma", "ops", T0);
+        store.validated(applying, true, 5, 0, T0);
+        store.start(applying, T0);
+        store.durable(applying, 5, T0);
 
-        assertThat(store.abandonAll(T0.plusSeconds(60))).isEqualTo(2);
+        assertThat(store.abandonAll(T0.plusSeconds(60))).isEqualTo(3);
+        assertThat(store.find(1, applying).orElseThrow().state()).as("every row was durable: the log applies them on start")
+                .isEqualTo(ImportJob.State.COMPLETED);
         assertThat(store.find(1, uploaded).orElseThrow().state()).isEqualTo(ImportJob.State.EXPIRED);
         assertThat(store.find(1, running).orElseThrow().state()).isEqualTo(ImportJob.State.INTERRUPTED);
         assertThat(store.find(1, failed).orElseThrow().state()).isEqualTo(ImportJob.State.FAILED);
