@@ -75,7 +75,8 @@ class PersonImportApiController {
     @PostMapping(consumes = {"text/csv", "text/plain"})
     @Operation(summary = "Import persons from a CSV body", description = "Validates every row, then imports them in the background: "
             + "202 with the job, or 422 with every problem (line, column, detail) and nothing imported. encoding is auto (UTF-8 with or "
-            + "without BOM, else GB18030/GBK), utf-8 or gb18030; delimiter auto, comma, semicolon or tab. At most 20 MB and 200,000 rows. "
+            + "without BOM, else GB18030/GBK), utf-8 or gb18030 (default: the body's charset if it is one of these, else auto); "
+            + "delimiter auto, comma, semicolon or tab. At most 20 MB and 200,000 rows. "
             + MAPPING)
     ResponseEntity<?> importBody(@PathVariable long projectId, HttpServletRequest request,
             @RequestParam(required = false) @Parameter(description = "the file's name, for the job list") String fileName,
@@ -83,7 +84,7 @@ class PersonImportApiController {
             @RequestParam(required = false) @Parameter(description = "the mapping as JSON") String mapping) {
         Project project = access.project(projectId, Capability.OPERATE);
         try (InputStream body = request.getInputStream()) {
-            return run(project, fileName == null ? "api.csv" : fileName, body, encoding, delimiter, mapping);
+            return run(project, fileName == null ? "api.csv" : fileName, body, encoding != null ? encoding : charset(request), delimiter, mapping);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -106,6 +107,27 @@ class PersonImportApiController {
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The body's charset when it is one the import reads (text/csv; charset=gbk), else detection. Read
+     * from the header: the request's own encoding is forced to UTF-8 by the server.
+     */
+    private static String charset(HttpServletRequest request) {
+        String charset;
+        try {
+            charset = request.getContentType() == null ? null : MediaType.parseMediaType(request.getContentType()).getParameter("charset");
+        }
+        catch (org.springframework.util.InvalidMimeTypeException e) {
+            return null;
+        }
+        if (charset == null) {
+            return null;
+        }
+        return switch (charset.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "utf-8", "utf8", "gbk", "gb2312", "gb18030" -> charset.strip();
+            default -> null;
+        };
     }
 
     private ResponseEntity<?> run(Project project, String fileName, InputStream content, String encoding, String delimiter, String mappingJson) {

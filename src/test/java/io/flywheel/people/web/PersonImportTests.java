@@ -261,6 +261,10 @@ class PersonImportTests {
         assertThat(json.readTree(device.traits()).get("source").asString()).as("the anonymous person merged into the user").isEqualTo("ad");
         assertThat(traits("u_19").get("city").asString()).isEqualTo("Shen, zhen");
         assertThat(events.persons(project.id(), PersonQuery.everyone(), new PageRequest(0, 50)).total()).isEqualTo(22);
+        JsonNode listed = call(get("/api/v1/projects/" + project.id() + "/persons").param("trait", "plan").param("value", "pro"), status().isOk());
+        assertThat(listed.get("total").asLong()).as("visible through People").isEqualTo(1);
+        assertThat(listed.get("items").get(0).get("userId").asString()).isEqualTo("u_device");
+        assertThat(listed.get("items").get(0).get("city").asString()).isEqualTo("北京");
 
         JsonNode recent = call(get(api), status().isOk());
         assertThat(recent.get(0).get("state").asString()).isEqualTo("completed");
@@ -335,15 +339,21 @@ class PersonImportTests {
         assertThat(encoding.get("errors").get(0).get("field").asString()).isEqualTo("file");
         assertThat(call(post(api).contentType("text/csv").param("encoding", "latin1").content("a\n1\n"), status().isBadRequest())
                 .get("errors").get(0).get("field").asString()).isEqualTo("encoding");
+        JsonNode gbk = call(post(api).contentType("text/csv;charset=GBK").content("user_id,城市\ng1,上海\n".getBytes(Charset.forName("GBK"))),
+                status().isAccepted());
+        assertThat(gbk.get("encoding").asString()).as("the body's charset is the encoding").isEqualTo("gb18030");
+        awaitCompleted(gbk.get("id").asLong());
+        assertThat(traits("g1").get("城市").asString()).isEqualTo("上海");
 
         StringBuilder tooMany = new StringBuilder("user_id\n");
         for (int i = 0; i <= MAX_ROWS; i++) {
             tooMany.append("r").append(i).append('\n');
         }
+        long stored = events.count(project.id());
         JsonNode problem = csv(tooMany.toString(), status().isUnprocessableContent());
         assertThat(problem.get("errors").get(0).get("code").asString()).isEqualTo("too_many_rows");
         assertThat(problem.get("errors").get(0).get("line").asLong()).isEqualTo(MAX_ROWS + 2);
-        assertThat(events.count(project.id())).isZero();
+        assertThat(events.count(project.id())).isEqualTo(stored);
 
         mvc.perform(post(api).contentType("text/csv").content("user_id\nx\n").with(httpBasic(viewer, PASSWORD)))
                 .andExpect(status().isForbidden());
