@@ -3,6 +3,7 @@ package io.flywheel.people.internal;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * One CSV import as it is kept: never a value from the file.
@@ -71,7 +72,7 @@ public record ImportJob(
         }
 
         public String key() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -2,6 +2,7 @@ package io.flywheel.people.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -79,7 +80,7 @@ public record ImportMapping(List<Column> columns) {
     public static ImportMapping suggested(List<String> header) {
         boolean userId = false;
         boolean anonymousId = false;
-        List<Column> columns = new java.util.ArrayList<>(header.size());
+        List<Column> columns = new ArrayList<>(header.size());
         for (String name : header) {
             String normalised = name.strip().toLowerCase(Locale.ROOT).replace("_", "").replace("-", "").replace(" ", "");
             if (!userId && (normalised.equals("userid") || normalised.equals("uid") || normalised.equals("用户id"))) {

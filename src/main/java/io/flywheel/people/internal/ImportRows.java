@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -132,7 +133,7 @@ final class ImportRows {
         }
         catch (ImportRejectedException e) {
             reading.problem(new RowError(e.arguments().length > 0 ? ((Number) e.arguments()[0]).longValue() : 1, null, e.code(),
-                    java.util.Arrays.stream(e.arguments()).map(String::valueOf).toList(), e.getMessage()));
+                    Arrays.stream(e.arguments()).map(String::valueOf).toList(), e.getMessage()));
             reading.invalidRows++;
         }
         return new Outcome(reading.rows, reading.invalidRows, reading.problems, reading.errors);

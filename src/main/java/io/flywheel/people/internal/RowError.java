@@ -2,6 +2,7 @@ package io.flywheel.people.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,6 +22,6 @@ public record RowError(long line, String column, String code, List<String> argum
     }
 
     static RowError of(long line, String column, String code, String detail, Object... arguments) {
-        return new RowError(line, column, code, java.util.Arrays.stream(arguments).map(String::valueOf).toList(), detail);
+        return new RowError(line, column, code, Arrays.stream(arguments).map(String::valueOf).toList(), detail);
     }
 }

@@ -21,11 +21,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -118,13 +120,13 @@ class PersonImportApiController {
         try {
             charset = request.getContentType() == null ? null : MediaType.parseMediaType(request.getContentType()).getParameter("charset");
         }
-        catch (org.springframework.util.InvalidMimeTypeException e) {
+        catch (InvalidMimeTypeException e) {
             return null;
         }
         if (charset == null) {
             return null;
         }
-        return switch (charset.strip().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (charset.strip().toLowerCase(Locale.ROOT)) {
             case "utf-8", "utf8", "gbk", "gb2312", "gb18030" -> charset.strip();
             default -> null;
         };

@@ -10,6 +10,7 @@ import io.flywheel.shared.ConflictException;
 import io.flywheel.shared.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ class PersonImportController {
             return listPage(project, model);
         }
         catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.flywheel.people.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -184,15 +185,15 @@ class ImportRowsTests {
         assertThat(outcome.rows()).isEqualTo(9);
         assertThat(outcome.invalidRows()).isEqualTo(7);
         assertThat(outcome.errors()).extracting(RowError::line, RowError::column, RowError::code).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(3L, null, "missing_id"),
-                org.assertj.core.groups.Tuple.tuple(4L, "user_id", "duplicate_id"),
-                org.assertj.core.groups.Tuple.tuple(5L, "age", "not_number"),
-                org.assertj.core.groups.Tuple.tuple(5L, "vip", "not_boolean"),
-                org.assertj.core.groups.Tuple.tuple(5L, "birthday", "not_date"),
-                org.assertj.core.groups.Tuple.tuple(6L, null, "column_count"),
-                org.assertj.core.groups.Tuple.tuple(7L, null, "column_count"),
-                org.assertj.core.groups.Tuple.tuple(9L, "anonymous_id", "duplicate_id"),
-                org.assertj.core.groups.Tuple.tuple(10L, "user_id", "too_long"));
+                tuple(3L, null, "missing_id"),
+                tuple(4L, "user_id", "duplicate_id"),
+                tuple(5L, "age", "not_number"),
+                tuple(5L, "vip", "not_boolean"),
+                tuple(5L, "birthday", "not_date"),
+                tuple(6L, null, "column_count"),
+                tuple(7L, null, "column_count"),
+                tuple(9L, "anonymous_id", "duplicate_id"),
+                tuple(10L, "user_id", "too_long"));
         assertThat(outcome.errors().get(1).detail()).isEqualTo("'u1' is on line 2 already");
         assertThat(outcome.errors().get(1).arguments()).containsExactly("u1", "2");
         assertThat(outcome.errors().get(5).detail()).isEqualTo("the row has 3 columns, the header 6");
@@ -209,15 +210,15 @@ class ImportRowsTests {
                 + (",\"" + "y".repeat(1999) + "\"").repeat(17) + "\n");
         ImportRows.Outcome outcome = problems(file, ImportMapping.suggested(file.header()));
         assertThat(outcome.errors()).extracting(RowError::line, RowError::column, RowError::code).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(2L, "a", "too_long"),
-                org.assertj.core.groups.Tuple.tuple(3L, null, "row_too_large"));
+                tuple(2L, "a", "too_long"),
+                tuple(3L, null, "row_too_large"));
     }
 
     @Test
     void tooManyRowsStopTheReading() throws IOException {
         ImportFile file = open("user_id\nu1\nu2\nu3\nu4\nu5\n");
         ImportRows.Outcome outcome = problems(file, ImportMapping.suggested(file.header()));
-        assertThat(outcome.errors()).extracting(RowError::line, RowError::code).containsExactly(org.assertj.core.groups.Tuple.tuple(5L, "too_many_rows"));
+        assertThat(outcome.errors()).extracting(RowError::line, RowError::code).containsExactly(tuple(5L, "too_many_rows"));
         assertThat(outcome.problems()).isEqualTo(1);
     }
 
@@ -225,7 +226,7 @@ class ImportRowsTests {
     void anUnclosedQuoteIsReportedWhereItStarts() throws IOException {
         ImportFile file = open("user_id,note\nu1,fine\nu2,\"never closed\nu3,x\n");
         ImportRows.Outcome outcome = problems(file, ImportMapping.suggested(file.header()));
-        assertThat(outcome.errors()).extracting(RowError::line, RowError::code).containsExactly(org.assertj.core.groups.Tuple.tuple(3L, "malformed"));
+        assertThat(outcome.errors()).extracting(RowError::line, RowError::code).containsExactly(tuple(3L, "malformed"));
     }
 
     @Test
@@ -241,7 +242,7 @@ class ImportRowsTests {
                 new ImportMapping.Column("city", ImportMapping.Role.TRAIT, "ci\"ty", null),
                 new ImportMapping.Column("town", ImportMapping.Role.USER_ID, null, null)));
         assertThat(ImportRows.check(badName, header)).extracting(RowError::code, RowError::column)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("two_id_columns", null), org.assertj.core.groups.Tuple.tuple("trait_name", "city"));
+                .containsExactly(tuple("two_id_columns", null), tuple("trait_name", "city"));
         assertThat(ImportRows.check(ImportMapping.suggested(List.of("user_id")), header)).extracting(RowError::code).containsExactly("mapping_columns");
         assertThat(ImportRows.check(ImportMapping.suggested(List.of("user_id", "city", "village")), header)).extracting(RowError::code)
                 .containsExactly("mapping_header");

@@ -28,6 +28,7 @@ import io.flywheel.shared.PageRequest;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +38,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -96,7 +96,7 @@ class PersonImportTests {
     @BeforeEach
     void project() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        project = projects.create("Import " + suffix, java.time.ZoneId.of("Asia/Shanghai"), "test").project();
+        project = projects.create("Import " + suffix, ZoneId.of("Asia/Shanghai"), "test").project();
         operator = "io-" + suffix;
         viewer = "iv-" + suffix;
         users.create(operator, "Operator", PASSWORD, Role.OPERATOR, Set.of(project.id()), "test");
