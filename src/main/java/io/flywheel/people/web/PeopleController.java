@@ -102,6 +102,7 @@ class PeopleController {
         model.addAttribute("dir", ascending ? "asc" : "desc");
         model.addAttribute("sortLinks", sortLinks(order, ascending));
         model.addAttribute("filtered", query.text() != null || query.channel() != null || query.traitKey() != null);
+        model.addAttribute("canOperate", access.current().can(Capability.OPERATE));
         return "people/list";
     }
 
