@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Person sets in DuckDB. Conditions compile to SQL ({@link ConditionSql}) that runs on a reader,
  * so evaluating never blocks ingestion; members live in {@code person_sets} (project, set key, root
- * person id, since) next to the events. A refresh evaluates every rule on one reader snapshot,
- * computes who entered and who left, and only then writes those changes in one short transaction
- * under the store's write lock.
+ * person id, since) next to the events. A refresh evaluates every rule on a reader, computes who
+ * entered and who left, and only then writes those changes in one short transaction under the
+ * store's write lock.
  */
 final class DuckDbPersonSets implements PersonSets {
 
@@ -131,7 +131,7 @@ final class DuckDbPersonSets implements PersonSets {
     }
 
     /**
-     * Rules evaluated on one reader snapshot. With dirty persons: {@code dirty_ids} (as given),
+     * Rules evaluated on one reader connection. With dirty persons: {@code dirty_ids} (as given),
      * {@code dirty_members} (the person rows of their roots), {@code dirty_roots} (those roots) and
      * {@code dirty_events} (the events of those roots that any rule can read) are temporary tables
      * shared by every rule.
