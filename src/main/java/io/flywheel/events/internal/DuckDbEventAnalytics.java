@@ -487,22 +487,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
 
     @Override
     public void rfm(Scope scope, QueryControl control, java.util.function.Consumer<RfmScore> consumer) {
-        String local = Sql.localTime("last_ts", scope.zone(), scope.start(), scope.end());
-        Sql sql = new Sql();
-        sql.append("WITH refunded AS (SELECT DISTINCT order_id FROM events WHERE project_id = ? AND event = 'Order Refunded' "
-                        + "AND order_id IS NOT NULL), ", scope.projectId())
-                .append("buyers AS (SELECT " + Sql.PERSON + " AS person, max(e.ts) AS last_ts, count(*) AS frequency, "
-                        + "coalesce(sum(e.revenue), 0) AS monetary, max(e.user_id) AS user_id FROM events e " + Sql.MERGES)
-                .append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ? AND e.event = 'Order Completed' ",
-                        scope.projectId(), scope.start(), scope.end())
-                .append("AND (e.order_id IS NULL OR e.order_id NOT IN (SELECT order_id FROM refunded)) GROUP BY 1), ")
-                .append("p AS (SELECT person, user_id, date_diff('day', CAST(" + local + " AS DATE), ?) AS recency, frequency, monetary FROM buyers) ",
-                        scope.to())
-                .append("SELECT person, user_id, recency, frequency, monetary, ")
-                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY recency DESC) * 5)), ")
-                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY frequency) * 5)), ")
-                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY monetary) * 5)), ")
-                .append("recency < avg(recency) OVER (), frequency > avg(frequency) OVER (), monetary > avg(monetary) OVER () FROM p");
+        Sql sql = rfmScores(scope);
         run(sql, control, result -> {
             while (result.next()) {
                 consumer.accept(new RfmScore(result.getLong(1), result.getString(2), result.getLong(3), result.getLong(4), result.getDouble(5),
@@ -510,6 +495,37 @@ final class DuckDbEventAnalytics implements EventAnalytics {
             }
             return null;
         });
+    }
+
+    /**
+     * Every buyer's RFM figures and scores over the completed orders of the scope, as of its last day.
+     * Columns: person, user_id, recency, frequency, monetary, r, f, m, recency_above, frequency_above,
+     * monetary_above. Person sets evaluate RFM conditions with the same statement.
+     */
+    static Sql rfmScores(Scope scope) {
+        return rfmScores(scope, "events");
+    }
+
+    /** The same over another relation with the columns of {@code events} that it reads (orders and refunds copied once). */
+    static Sql rfmScores(Scope scope, String events) {
+        String local = Sql.localTime("last_ts", scope.zone(), scope.start(), scope.end());
+        Sql sql = new Sql();
+        sql.append("WITH refunded AS (SELECT DISTINCT order_id FROM " + events + " WHERE project_id = ? AND event = 'Order Refunded' "
+                        + "AND order_id IS NOT NULL), ", scope.projectId())
+                .append("buyers AS (SELECT " + Sql.PERSON + " AS person, max(e.ts) AS last_ts, count(*) AS frequency, "
+                        + "coalesce(sum(e.revenue), 0) AS monetary, max(e.user_id) AS user_id FROM " + events + " e " + Sql.MERGES)
+                .append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ? AND e.event = 'Order Completed' ",
+                        scope.projectId(), scope.start(), scope.end())
+                .append("AND (e.order_id IS NULL OR e.order_id NOT IN (SELECT order_id FROM refunded)) GROUP BY 1), ")
+                .append("p AS (SELECT person, user_id, date_diff('day', CAST(" + local + " AS DATE), ?) AS recency, frequency, monetary FROM buyers) ",
+                        scope.to())
+                .append("SELECT person, user_id, recency, frequency, monetary, ")
+                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY recency DESC) * 5)) AS r, ")
+                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY frequency) * 5)) AS f, ")
+                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY monetary) * 5)) AS m, ")
+                .append("recency < avg(recency) OVER () AS recency_above, frequency > avg(frequency) OVER () AS frequency_above, ")
+                .append("monetary > avg(monetary) OVER () AS monetary_above FROM p");
+        return sql;
     }
 
     @Override
@@ -528,17 +544,26 @@ final class DuckDbEventAnalytics implements EventAnalytics {
     // ---------------------------------------------------------------- running
 
     @FunctionalInterface
-    private interface ResultReader<T> {
+    interface ResultReader<T> {
         T read(ResultSet result) throws SQLException;
     }
 
     @FunctionalInterface
-    private interface StatementReader<T> {
+    interface StatementReader<T> {
         T read(DuckDBPreparedStatement statement) throws SQLException;
     }
 
     private <T> T run(Sql sql, QueryControl control, ResultReader<T> reader) {
-        return execute(sql, control, statement -> {
+        return run(store, sql, control, reader);
+    }
+
+    private <T> T execute(Sql sql, QueryControl control, StatementReader<T> reader) {
+        return execute(store, sql, control, reader);
+    }
+
+    /** Runs one statement on a reader of {@code store} with the control's time limit and cancellation. */
+    static <T> T run(DuckDbEventStore store, Sql sql, QueryControl control, ResultReader<T> reader) {
+        return execute(store, sql, control, statement -> {
             try (ResultSet result = statement.executeQuery()) {
                 return reader.read(result);
             }
@@ -546,7 +571,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
     }
 
     /** Runs with the control's time limit and cancellation; a cancelled statement reports why. */
-    private <T> T execute(Sql sql, QueryControl control, StatementReader<T> reader) {
+    static <T> T execute(DuckDbEventStore store, Sql sql, QueryControl control, StatementReader<T> reader) {
         AtomicBoolean timedOut = new AtomicBoolean();
         if (control.isCancelled()) {
             throw new QueryCancelledException("the query was cancelled", false);

@@ -67,7 +67,10 @@ final class DuckDbLifecycles implements Lifecycles {
             long started = System.nanoTime();
             Computed computed = compute(projectId, thresholds, now);
             long read = System.nanoTime();
-            store.inTransaction("storing lifecycle stages", writer -> write(writer, projectId, computed, now));
+            store.inTransaction("storing lifecycle stages", writer -> {
+                write(writer, projectId, computed, now);
+                return null;
+            });
             cache.keySet().removeIf(key -> key.projectId() == projectId);
             long millis = (System.nanoTime() - started) / 1_000_000;
             if (!computed.changed.isEmpty() || millis >= 1_000) {

@@ -2,6 +2,7 @@ package io.flywheel.events.internal;
 
 import io.flywheel.events.EventAnalytics;
 import io.flywheel.events.Lifecycles;
+import io.flywheel.events.PersonSets;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -11,6 +12,11 @@ class EventStoreConfiguration {
     @Bean(destroyMethod = "close")
     DuckDbEventStore eventStore(EventStoreProperties properties) {
         return new DuckDbEventStore(properties);
+    }
+
+    @Bean
+    PersonSets personSets(DuckDbEventStore store) {
+        return new DuckDbPersonSets(store);
     }
 
     @Bean

@@ -73,6 +73,7 @@ public final class LifecycleBenchmark {
                     statement.execute("DELETE FROM " + table + " WHERE project_id = " + project);
                 }
             }
+            return null;
         });
     }
 
