@@ -487,6 +487,22 @@ final class DuckDbEventAnalytics implements EventAnalytics {
 
     @Override
     public void rfm(Scope scope, QueryControl control, java.util.function.Consumer<RfmScore> consumer) {
+        Sql sql = rfmScores(scope);
+        run(sql, control, result -> {
+            while (result.next()) {
+                consumer.accept(new RfmScore(result.getLong(1), result.getString(2), result.getLong(3), result.getLong(4), result.getDouble(5),
+                        result.getInt(6), result.getInt(7), result.getInt(8), result.getBoolean(9), result.getBoolean(10), result.getBoolean(11)));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Every buyer's RFM figures and scores over the completed orders of the scope, as of its last day.
+     * Columns: person, user_id, recency, frequency, monetary, r, f, m, recency_above, frequency_above,
+     * monetary_above. Person sets evaluate RFM conditions with the same statement.
+     */
+    static Sql rfmScores(Scope scope) {
         String local = Sql.localTime("last_ts", scope.zone(), scope.start(), scope.end());
         Sql sql = new Sql();
         sql.append("WITH refunded AS (SELECT DISTINCT order_id FROM events WHERE project_id = ? AND event = 'Order Refunded' "
@@ -499,17 +515,12 @@ final class DuckDbEventAnalytics implements EventAnalytics {
                 .append("p AS (SELECT person, user_id, date_diff('day', CAST(" + local + " AS DATE), ?) AS recency, frequency, monetary FROM buyers) ",
                         scope.to())
                 .append("SELECT person, user_id, recency, frequency, monetary, ")
-                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY recency DESC) * 5)), ")
-                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY frequency) * 5)), ")
-                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY monetary) * 5)), ")
-                .append("recency < avg(recency) OVER (), frequency > avg(frequency) OVER (), monetary > avg(monetary) OVER () FROM p");
-        run(sql, control, result -> {
-            while (result.next()) {
-                consumer.accept(new RfmScore(result.getLong(1), result.getString(2), result.getLong(3), result.getLong(4), result.getDouble(5),
-                        result.getInt(6), result.getInt(7), result.getInt(8), result.getBoolean(9), result.getBoolean(10), result.getBoolean(11)));
-            }
-            return null;
-        });
+                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY recency DESC) * 5)) AS r, ")
+                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY frequency) * 5)) AS f, ")
+                .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY monetary) * 5)) AS m, ")
+                .append("recency < avg(recency) OVER () AS recency_above, frequency > avg(frequency) OVER () AS frequency_above, ")
+                .append("monetary > avg(monetary) OVER () AS monetary_above FROM p");
+        return sql;
     }
 
     @Override
@@ -528,17 +539,26 @@ final class DuckDbEventAnalytics implements EventAnalytics {
     // ---------------------------------------------------------------- running
 
     @FunctionalInterface
-    private interface ResultReader<T> {
+    interface ResultReader<T> {
         T read(ResultSet result) throws SQLException;
     }
 
     @FunctionalInterface
-    private interface StatementReader<T> {
+    interface StatementReader<T> {
         T read(DuckDBPreparedStatement statement) throws SQLException;
     }
 
     private <T> T run(Sql sql, QueryControl control, ResultReader<T> reader) {
-        return execute(sql, control, statement -> {
+        return run(store, sql, control, reader);
+    }
+
+    private <T> T execute(Sql sql, QueryControl control, StatementReader<T> reader) {
+        return execute(store, sql, control, reader);
+    }
+
+    /** Runs one statement on a reader of {@code store} with the control's time limit and cancellation. */
+    static <T> T run(DuckDbEventStore store, Sql sql, QueryControl control, ResultReader<T> reader) {
+        return execute(store, sql, control, statement -> {
             try (ResultSet result = statement.executeQuery()) {
                 return reader.read(result);
             }
@@ -546,7 +566,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
     }
 
     /** Runs with the control's time limit and cancellation; a cancelled statement reports why. */
-    private <T> T execute(Sql sql, QueryControl control, StatementReader<T> reader) {
+    static <T> T execute(DuckDbEventStore store, Sql sql, QueryControl control, StatementReader<T> reader) {
         AtomicBoolean timedOut = new AtomicBoolean();
         if (control.isCancelled()) {
             throw new QueryCancelledException("the query was cancelled", false);

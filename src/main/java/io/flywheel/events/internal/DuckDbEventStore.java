@@ -107,6 +107,12 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 person_id  BIGINT    NOT NULL,
                 stage      VARCHAR   NOT NULL,
                 since      TIMESTAMP NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS person_sets (
+                project_id BIGINT    NOT NULL,
+                set_key    VARCHAR   NOT NULL,
+                person_id  BIGINT    NOT NULL,
+                since      TIMESTAMP NOT NULL
             )""";
 
     /** Per raw person id; see {@link PersonChanges} for the rules each column follows. */
@@ -217,6 +223,8 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     private final DuckDBConnection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final DuckDbPersons persons = new DuckDbPersons(this);
+    /** Per project, the persons written since {@link #drainChanged()} was last called; guarded by itself. */
+    private final Map<Long, Set<Long>> changed = new java.util.HashMap<>();
     private volatile boolean closed;
 
     public DuckDbEventStore(EventStoreProperties properties) {
@@ -305,6 +313,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             appendEvents(events);
             appendPersonHours(events);
         });
+        changed(events, List.of());
     }
 
     private static void appendRow(DuckDBAppender appender, Event event) throws SQLException {
@@ -367,6 +376,60 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 merge(merge);
             }
         });
+        changed(batch.events(), batch.merges());
+    }
+
+    /** Notes the persons a committed write touched, for {@link #drainChanged()}. */
+    private void changed(List<Event> events, List<PersonMerge> merges) {
+        if (events.isEmpty() && merges.isEmpty()) {
+            return;
+        }
+        synchronized (changed) {
+            long project = Long.MIN_VALUE;
+            Set<Long> persons = null;
+            for (Event event : events) {
+                if (event.projectId() != project) {
+                    project = event.projectId();
+                    persons = changed.computeIfAbsent(project, key -> new HashSet<>());
+                }
+                persons.add(event.personId());
+            }
+            for (PersonMerge merge : merges) {
+                Set<Long> merged = changed.computeIfAbsent(merge.projectId(), key -> new HashSet<>());
+                merged.add(merge.from());
+                merged.add(merge.into());
+            }
+        }
+    }
+
+    private void changed(long projectId, Collection<Long> persons) {
+        synchronized (changed) {
+            changed.computeIfAbsent(projectId, key -> new HashSet<>()).addAll(persons);
+        }
+    }
+
+    /** The persons written since the previous call, per project; see {@code PersonSets.drainChanged}. */
+    Map<Long, Set<Long>> drainChanged() {
+        synchronized (changed) {
+            Map<Long, Set<Long>> drained = Map.copyOf(changed);
+            changed.clear();
+            return drained;
+        }
+    }
+
+    /**
+     * Runs {@code work} on the writer in one transaction under the write lock, for the other stores of
+     * this package (person sets): all of it commits, or none.
+     */
+    <T> T inTransaction(String what, WriterWork<T> work) {
+        List<T> result = new ArrayList<>(1);
+        write(what, () -> result.add(work.run(writer)));
+        return result.get(0);
+    }
+
+    @FunctionalInterface
+    interface WriterWork<T> {
+        T run(DuckDBConnection writer) throws SQLException;
     }
 
     /** Runs {@code work} in one transaction on the writer: all of it commits, or none. */
@@ -737,11 +800,15 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     public void deleteProject(long projectId) {
         write("deleting events", () -> {
             try (Statement statement = writer.createStatement()) {
-                for (String table : List.of("events", "identities", "person_merges", "persons", "person_hours")) {
+                for (String table : List.of("events", "identities", "person_merges", "persons", "person_hours", "person_sets",
+                        "person_stages")) {
                     statement.execute("DELETE FROM " + table + " WHERE project_id = " + projectId);
                 }
             }
         });
+        synchronized (changed) {
+            changed.remove(projectId);
+        }
     }
 
     @Override
@@ -763,12 +830,14 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     public boolean updateTraits(long projectId, long personId, String patch, Instant at) {
         ObjectNode removals = removals(jsonObject(patch));
         boolean[] found = {false};
+        List<Long> touched = new ArrayList<>();
         write("updating traits", () -> {
             List<Long> members = members(writer, projectId, personId);
             if (count(writer, "SELECT count(*) FROM persons WHERE project_id = ? AND person_id IN (%s)", projectId, members) == 0) {
                 return;
             }
             found[0] = true;
+            touched.addAll(members);
             try (PreparedStatement root = writer.prepareStatement("UPDATE persons SET traits = CAST(json_merge_patch(traits, ?) AS VARCHAR), "
                     + "traits_updated_at = greatest(traits_updated_at, ?) WHERE project_id = ? AND person_id = ?")) {
                 root.setString(1, patch);
@@ -791,6 +860,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 }
             }
         });
+        changed(projectId, touched);
         return found[0];
     }
 
@@ -835,7 +905,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 return;
             }
             DistinctIds ids = distinctIds(writer, projectId, members);
-            for (String table : List.of("events", "identities", "persons", "person_hours")) {
+            for (String table : List.of("events", "identities", "persons", "person_hours", "person_sets", "person_stages")) {
                 update(writer, "DELETE FROM " + table + " WHERE project_id = ? AND person_id IN (%s)", projectId, members);
             }
             update(writer, "DELETE FROM person_merges WHERE project_id = ? AND (person_id IN (%1$s) OR root_id IN (%1$s))", projectId,
@@ -844,6 +914,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             distinctIds.addAll(ids.userIds());
             deleted.add(new PersonDeleted(projectId, members.get(0), members.stream().sorted().toList(), distinctIds, events));
         });
+        deleted.forEach(person -> changed(projectId, person.personIds()));
         return deleted.stream().findFirst();
     }
 

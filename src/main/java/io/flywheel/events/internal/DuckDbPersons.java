@@ -5,6 +5,7 @@ import io.flywheel.events.Event;
 import io.flywheel.events.PersonActivity;
 import io.flywheel.events.PersonQuery;
 import io.flywheel.events.PersonSummary;
+import io.flywheel.events.QueryControl;
 import io.flywheel.shared.Page;
 import io.flywheel.shared.PageRequest;
 import java.sql.Connection;
@@ -30,13 +31,7 @@ final class DuckDbPersons {
      * the channel of the earliest touch. The one parameter is the project.
      */
     private static final String ROOTS = """
-            WITH members AS (
-                SELECT p.person_id, p.first_seen, p.last_seen, p.event_count, p.user_id, p.traits, p.traits_updated_at,
-                       p.first_touch_channel, p.first_touch_at, coalesce(m.root_id, p.person_id) AS root
-                FROM persons p
-                LEFT JOIN person_merges m ON m.project_id = p.project_id AND m.person_id = p.person_id
-                WHERE p.project_id = ?
-            ), roots AS (
+            WITH %s, roots AS (
                 SELECT root AS person_id, min(first_seen) AS first_seen, max(last_seen) AS last_seen, sum(event_count) AS events,
                        coalesce(max(user_id) FILTER (person_id = root), arg_max(user_id, last_seen)) AS user_id,
                        CAST(list_reduce(list_prepend('{}', list(traits ORDER BY traits_updated_at NULLS FIRST, person_id = root)),
@@ -45,7 +40,21 @@ final class DuckDbPersons {
                 FROM members
                 GROUP BY root
             )
-            """;
+            """.formatted(DuckDbPersons.MEMBERS);
+
+    /**
+     * The common table expression {@code members}: every raw person row of the project with its
+     * {@code root}. The one parameter is the project. Person sets build their conditions on it too.
+     */
+    static final String MEMBERS = """
+            members AS (
+                SELECT p.person_id, p.first_seen, p.last_seen, p.event_count, p.user_id, p.traits, p.traits_updated_at,
+                       p.first_touch_channel, p.first_touch_at, p.last_touch_channel, p.last_touch_at,
+                       coalesce(m.root_id, p.person_id) AS root
+                FROM persons p
+                LEFT JOIN person_merges m ON m.project_id = p.project_id AND m.person_id = p.person_id
+                WHERE p.project_id = ?
+            )""";
 
     private final DuckDbEventStore store;
 
@@ -54,8 +63,18 @@ final class DuckDbPersons {
     }
 
     Page<PersonSummary> search(long projectId, PersonQuery query, PageRequest page) {
-        Sql list = new Sql().append(ROOTS, projectId)
+        return search(projectId, query, page, null);
+    }
+
+    /**
+     * Like {@link #search(long, PersonQuery, PageRequest)}, only among the persons of a restriction:
+     * common table expressions that follow {@code members} (each starting with a comma) and the name
+     * of the one holding the persons in its column {@code person}; null for everyone.
+     */
+    Page<PersonSummary> search(long projectId, PersonQuery query, PageRequest page, Restriction restriction) {
+        Sql list = select(projectId, restriction)
                 .append("SELECT person_id, epoch_us(first_seen), epoch_us(last_seen), events, user_id, channel, traits FROM roots WHERE TRUE");
+        restrict(list, restriction);
         conditions(list, projectId, query);
         String direction = query.ascending() ? " ASC" : " DESC";
         String column = switch (query.sort()) {
@@ -64,7 +83,8 @@ final class DuckDbPersons {
             case EVENTS -> "events";
         };
         list.append(" ORDER BY " + column + direction + ", person_id" + direction + " LIMIT ? OFFSET ?", page.size(), page.offset());
-        Sql count = new Sql().append(ROOTS, projectId).append("SELECT count(*) FROM roots WHERE TRUE");
+        Sql count = select(projectId, restriction).append("SELECT count(*) FROM roots WHERE TRUE");
+        restrict(count, restriction);
         conditions(count, projectId, query);
         try (Connection connection = store.reader()) {
             connection.setAutoCommit(false);
@@ -73,8 +93,7 @@ final class DuckDbPersons {
                 list.bind(statement);
                 try (ResultSet row = statement.executeQuery()) {
                     while (row.next()) {
-                        persons.add(new PersonSummary(row.getLong(1), DuckDbEventStore.instant(row.getLong(2)),
-                                DuckDbEventStore.instant(row.getLong(3)), row.getLong(4), row.getString(5), row.getString(6), row.getString(7)));
+                        persons.add(summary(row));
                     }
                 }
             }
@@ -85,6 +104,43 @@ final class DuckDbPersons {
         catch (SQLException e) {
             throw new EventStoreException("searching persons failed: " + e.getMessage(), e);
         }
+    }
+
+    /** A restriction of a person list; see {@link #search(long, PersonQuery, PageRequest, Restriction)}. */
+    record Restriction(Sql expressions, String name) {
+    }
+
+    private static Sql select(long projectId, Restriction restriction) {
+        Sql sql = new Sql().append(ROOTS, projectId);
+        if (restriction != null) {
+            sql.include(restriction.expressions());
+        }
+        return sql.append(" ");
+    }
+
+    private static void restrict(Sql sql, Restriction restriction) {
+        if (restriction != null) {
+            sql.append(" AND person_id IN (SELECT person FROM " + restriction.name() + ")");
+        }
+    }
+
+    /** Every person of a list in person id order, as {@link #search} reads them. */
+    void each(long projectId, Restriction restriction, java.util.function.Consumer<PersonSummary> consumer, QueryControl control) {
+        Sql list = select(projectId, restriction)
+                .append("SELECT person_id, epoch_us(first_seen), epoch_us(last_seen), events, user_id, channel, traits FROM roots WHERE TRUE");
+        restrict(list, restriction);
+        list.append(" ORDER BY person_id");
+        DuckDbEventAnalytics.run(store, list, control, row -> {
+            while (row.next()) {
+                consumer.accept(summary(row));
+            }
+            return null;
+        });
+    }
+
+    private static PersonSummary summary(ResultSet row) throws SQLException {
+        return new PersonSummary(row.getLong(1), DuckDbEventStore.instant(row.getLong(2)), DuckDbEventStore.instant(row.getLong(3)),
+                row.getLong(4), row.getString(5), row.getString(6), row.getString(7));
     }
 
     /** Appends the query's filters to a statement over {@code roots}. */

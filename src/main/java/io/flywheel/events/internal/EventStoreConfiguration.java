@@ -1,6 +1,7 @@
 package io.flywheel.events.internal;
 
 import io.flywheel.events.EventAnalytics;
+import io.flywheel.events.PersonSets;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,6 +11,11 @@ class EventStoreConfiguration {
     @Bean(destroyMethod = "close")
     DuckDbEventStore eventStore(EventStoreProperties properties) {
         return new DuckDbEventStore(properties);
+    }
+
+    @Bean
+    PersonSets personSets(DuckDbEventStore store) {
+        return new DuckDbPersonSets(store);
     }
 
     @Bean

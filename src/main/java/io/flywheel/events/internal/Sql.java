@@ -126,9 +126,15 @@ final class Sql {
 
     /** Appends one filter as a parenthesised boolean expression. */
     Sql condition(EventFilter filter) {
-        String expression = property(filter.property());
-        List<String> values = filter.values();
-        switch (filter.operator()) {
+        return condition(property(filter.property()), number(filter.property()), filter.operator(), filter.values());
+    }
+
+    /**
+     * Appends a comparison of a text {@code expression} (its numeric value {@code number}) as a
+     * parenthesised boolean expression; the negative operators hold where the expression is NULL.
+     */
+    Sql condition(String expression, String number, EventFilter.Operator operator, List<String> values) {
+        switch (operator) {
             case EQUALS -> append("(" + expression + " = ?)", values.get(0));
             case NOT_EQUALS -> append("(" + expression + " IS NULL OR " + expression + " <> ?)", values.get(0));
             case CONTAINS -> append("(contains(lower(" + expression + "), lower(?)))", values.get(0));
@@ -136,10 +142,10 @@ final class Sql {
             case IN -> append("(" + expression + " IN (" + placeholders(values.size()) + "))", values.toArray());
             case NOT_IN -> append("(" + expression + " IS NULL OR " + expression + " NOT IN (" + placeholders(values.size()) + "))",
                     values.toArray());
-            case GT -> append("(" + number(filter.property()) + " > ?)", Double.parseDouble(values.get(0)));
-            case GTE -> append("(" + number(filter.property()) + " >= ?)", Double.parseDouble(values.get(0)));
-            case LT -> append("(" + number(filter.property()) + " < ?)", Double.parseDouble(values.get(0)));
-            case LTE -> append("(" + number(filter.property()) + " <= ?)", Double.parseDouble(values.get(0)));
+            case GT -> append("(" + number + " > ?)", Double.parseDouble(values.get(0)));
+            case GTE -> append("(" + number + " >= ?)", Double.parseDouble(values.get(0)));
+            case LT -> append("(" + number + " < ?)", Double.parseDouble(values.get(0)));
+            case LTE -> append("(" + number + " <= ?)", Double.parseDouble(values.get(0)));
             case IS_SET -> append("(" + expression + " IS NOT NULL)");
             case IS_NOT_SET -> append("(" + expression + " IS NULL)");
         }

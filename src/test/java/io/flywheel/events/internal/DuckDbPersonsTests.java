@@ -251,15 +251,22 @@ class DuckDbPersonsTests {
     @Test
     void deletingAPersonRemovesItAndEveryMergedPersonFromEveryTable() throws SQLException {
         assertThat(rows("SELECT count(*) FROM person_hours WHERE project_id = 1 AND person_id IN (1, 2)")).as("hourly activity before").isPositive();
+        new DuckDbPersonSets(store).add(1, "tag:1", List.of(1L, 3L), minute(200));
+        try (Connection connection = store.reader(); java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO person_stages VALUES (1, 1, 'active', TIMESTAMP '2026-04-02 00:00:00'), "
+                    + "(1, 2, 'new', TIMESTAMP '2026-04-01 00:00:00'), (1, 3, 'new', TIMESTAMP '2026-04-01 00:00:00')");
+        }
         PersonDeleted deleted = store.deletePerson(1, 2).orElseThrow();
 
         assertThat(deleted.personId()).isEqualTo(1);
         assertThat(deleted.personIds()).containsExactly(1L, 2L);
         assertThat(deleted.distinctIds()).containsExactlyInAnyOrder("anon-1", "anon-2", "u-1");
         assertThat(deleted.events()).isEqualTo(7);
-        for (String table : List.of("events", "identities", "persons", "person_merges", "person_hours")) {
+        for (String table : List.of("events", "identities", "persons", "person_merges", "person_hours", "person_sets", "person_stages")) {
             assertThat(rows("SELECT count(*) FROM " + table + " WHERE project_id = 1 AND person_id IN (1, 2)")).as(table).isZero();
         }
+        assertThat(rows("SELECT count(*) FROM person_sets WHERE project_id = 1 AND person_id = 3")).as("others' memberships").isOne();
+        assertThat(rows("SELECT count(*) FROM person_stages WHERE project_id = 1 AND person_id = 3")).as("others' stages").isOne();
         assertThat(rows("SELECT count(*) FROM person_hours WHERE project_id = 1 AND person_id IN (3, 4)")).as("others' activity").isPositive();
         assertThat(rows("SELECT count(*) FROM person_merges WHERE project_id = 1 AND root_id IN (1, 2)")).isZero();
         assertThat(rows("SELECT count(*) FROM events WHERE project_id = 1 AND (anonymous_id IN ('anon-1', 'anon-2') OR user_id = 'u-1')"))

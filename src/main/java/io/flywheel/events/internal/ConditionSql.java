@@ -1,0 +1,311 @@
+package io.flywheel.events.internal;
+
+import io.flywheel.events.Audience;
+import io.flywheel.events.Breakdown;
+import io.flywheel.events.LifecycleStage;
+import io.flywheel.events.PersonCondition;
+import io.flywheel.events.Scope;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compiles a {@link PersonCondition} into common table expressions, each holding a set of root
+ * person ids in its column {@code person}. Every expression is restricted to a universe (everyone
+ * of the project, or a smaller set such as the persons of an incremental refresh or the matches
+ * of the previous conditions of an AND group), so that conditions of a group are evaluated on the
+ * persons still in question only, the cheap and selective ones first. The expressions follow the
+ * {@code members} expression of {@link DuckDbPersons#MEMBERS}.
+ */
+final class ConditionSql {
+
+    /** The universe of every root of the project. */
+    static final String EVERYONE = "everyone";
+
+    /**
+     * Where the engine reads from: the events (a relation aliased {@code e} with the columns of
+     * {@code events}) and the expression of their root person, the sets being refreshed in the same
+     * call (key to table), and precomputed RFM scores (window days to table).
+     */
+    record Sources(String events, String person, Map<String, String> freshSets, Map<Integer, String> rfm) {
+
+        static Sources full() {
+            return new Sources("events e " + Sql.MERGES, Sql.PERSON, Map.of(), Map.of());
+        }
+    }
+
+    private final Audience audience;
+    private final Sources sources;
+    private final List<Sql> expressions = new ArrayList<>();
+    private boolean everyoneDefined;
+    private int next;
+
+    ConditionSql(Audience audience, Sources sources) {
+        this.audience = audience;
+        this.sources = sources;
+    }
+
+    /** The expressions, each preceded by a comma, to follow {@code WITH members AS (...)}. */
+    Sql expressions() {
+        Sql all = new Sql();
+        expressions.forEach(all::include);
+        return all;
+    }
+
+    /** Compiles the condition restricted to {@code universe}; returns the name of the expression holding the result. */
+    String compile(PersonCondition condition, String universe) {
+        if (condition instanceof PersonCondition.All all) {
+            return all(all, universe);
+        }
+        if (condition instanceof PersonCondition.Any any) {
+            StringBuilder union = new StringBuilder();
+            for (PersonCondition child : any.conditions()) {
+                union.append(union.isEmpty() ? "" : " UNION ").append("SELECT person FROM ").append(compile(child, universe));
+            }
+            return define(new Sql().append(union.toString()));
+        }
+        if (condition instanceof PersonCondition.Not not) {
+            String inner = compile(not.condition(), universe);
+            return define(new Sql().append("SELECT person FROM " + rows(universe) + " EXCEPT SELECT person FROM " + inner));
+        }
+        if (condition instanceof PersonCondition.Trait trait) {
+            return trait(trait, universe);
+        }
+        if (condition instanceof PersonCondition.Did did) {
+            return did(did, universe);
+        }
+        if (condition instanceof PersonCondition.Sequence sequence) {
+            return sequence(sequence, universe);
+        }
+        if (condition instanceof PersonCondition.Rfm rfm) {
+            return rfm(rfm, universe);
+        }
+        if (condition instanceof PersonCondition.Stage stage) {
+            return stage(stage, universe);
+        }
+        if (condition instanceof PersonCondition.Touch touch) {
+            return touch(touch, universe);
+        }
+        if (condition instanceof PersonCondition.InSet set) {
+            return inSet(set, universe);
+        }
+        throw new IllegalArgumentException("unknown condition " + condition.getClass().getSimpleName());
+    }
+
+    /** Each condition on the matches of the ones before it, the cheapest first. */
+    private String all(PersonCondition.All all, String universe) {
+        List<PersonCondition> ordered = new ArrayList<>(all.conditions());
+        ordered.sort(Comparator.comparingInt(ConditionSql::cost));
+        String current = universe;
+        for (PersonCondition child : ordered) {
+            current = compile(child, current);
+        }
+        return current;
+    }
+
+    /** A rough rank of how much a condition reads when evaluated over everyone. */
+    private static int cost(PersonCondition condition) {
+        if (condition instanceof PersonCondition.InSet || condition instanceof PersonCondition.Stage) {
+            return 1;
+        }
+        if (condition instanceof PersonCondition.Touch) {
+            return 2;
+        }
+        if (condition instanceof PersonCondition.Did did) {
+            return positive(did.count()) ? 3 : 7;
+        }
+        if (condition instanceof PersonCondition.Rfm) {
+            return 4;
+        }
+        if (condition instanceof PersonCondition.Sequence) {
+            return 5;
+        }
+        if (condition instanceof PersonCondition.Trait) {
+            return 6;
+        }
+        if (condition instanceof PersonCondition.All all) {
+            return all.conditions().stream().mapToInt(ConditionSql::cost).min().orElse(8);
+        }
+        if (condition instanceof PersonCondition.Any any) {
+            return any.conditions().stream().mapToInt(ConditionSql::cost).max().orElse(8);
+        }
+        return 8 + (condition instanceof PersonCondition.Not not ? cost(not.condition()) : 0);
+    }
+
+    /** Whether only persons with a matching event can satisfy the count. */
+    private static boolean positive(PersonCondition.Count count) {
+        return count.value() > 0 && count.comparison() != PersonCondition.Count.Comparison.AT_MOST;
+    }
+
+    private String trait(PersonCondition.Trait trait, String universe) {
+        // the key cannot close the quoted literal: Trait allows no quotes, backslashes or control characters in it
+        String path = "'$.\"" + trait.key() + "\"'";
+        Sql sql = new Sql().append("SELECT person FROM (SELECT root AS person, arg_max(v, ord) FILTER (WHERE v IS NOT NULL) AS v FROM ("
+                        + "SELECT root, json_extract_string(traits, " + path + ") AS v, "
+                        + "{'t': coalesce(traits_updated_at, TIMESTAMP '0001-01-01'), 'r': person_id = root} AS ord FROM members")
+                .append(universe.equals(EVERYONE) ? "" : " WHERE root IN (SELECT person FROM " + universe + ")")
+                .append(") GROUP BY root) WHERE ")
+                .condition("v", "TRY_CAST(v AS DOUBLE)", trait.operator(), trait.values());
+        return define(sql);
+    }
+
+    private String did(PersonCondition.Did did, String universe) {
+        PersonCondition.Count count = did.count();
+        boolean positive = positive(count);
+        if (count.comparison() == PersonCondition.Count.Comparison.AT_LEAST && count.value() == 0) {
+            return universe.equals(EVERYONE) ? rows(EVERYONE) : universe;
+        }
+        Sql hits = new Sql().append("SELECT " + sources.person() + " AS person, count(*) AS n FROM " + sources.events()
+                + " WHERE e.project_id = ?", audience.projectId());
+        event(hits, did.event());
+        window(hits, did.window());
+        hits.filters(did.filters());
+        if (positive && !universe.equals(EVERYONE)) {
+            hits.append(" AND " + sources.person() + " IN (SELECT person FROM " + universe + ")");
+        }
+        hits.append(" GROUP BY 1");
+        String counted = define(hits);
+        if (positive) {
+            String comparison = count.comparison() == PersonCondition.Count.Comparison.EXACTLY ? " = ?" : " >= ?";
+            return define(new Sql().append("SELECT person FROM " + counted + " WHERE n" + comparison, count.value()));
+        }
+        // at most N (and exactly 0): everyone in question but those with more
+        return define(new Sql().append("SELECT person FROM " + rows(universe) + " EXCEPT SELECT person FROM " + counted + " WHERE n > ?",
+                count.value()));
+    }
+
+    private String sequence(PersonCondition.Sequence sequence, String universe) {
+        Sql first = step(sequence.first());
+        Sql then = step(sequence.then());
+        Sql steps = new Sql().append("SELECT " + sources.person() + " AS person, e.ts, ").include(first).append(" AS is_first, ")
+                .include(then).append(" AS is_then FROM " + sources.events() + " WHERE e.project_id = ?", audience.projectId());
+        window(steps, sequence.window());
+        steps.append(" AND (").include(step(sequence.first())).append(" OR ").include(step(sequence.then())).append(")");
+        if (!universe.equals(EVERYONE)) {
+            steps.append(" AND " + sources.person() + " IN (SELECT person FROM " + universe + ")");
+        }
+        String rows = define(steps);
+        long within = sequence.within().toNanos() / 1_000;
+        // the frame holds the earlier events (strictly: at least one microsecond before) at most `within` before each event
+        return define(new Sql().append("SELECT DISTINCT person FROM (SELECT person, is_then, count_if(is_first) OVER (PARTITION BY person ORDER BY ts "
+                + "RANGE BETWEEN INTERVAL '" + within + " microseconds' PRECEDING AND INTERVAL '1 microsecond' PRECEDING) AS earlier FROM " + rows
+                + ") WHERE is_then AND earlier > 0"));
+    }
+
+    private static Sql step(PersonCondition.Step step) {
+        Sql sql = new Sql().append("(");
+        if (step.event().equals(PersonCondition.ANY_EVENT)) {
+            sql.append("TRUE");
+        }
+        else {
+            sql.append("e.event = ?", step.event());
+        }
+        return sql.filters(step.filters()).append(")");
+    }
+
+    private static void event(Sql sql, String event) {
+        if (!event.equals(PersonCondition.ANY_EVENT)) {
+            sql.append(" AND e.event = ?", event);
+        }
+    }
+
+    private void window(Sql sql, PersonCondition.Window window) {
+        if (window.lastDays() != null) {
+            Instant now = audience.now();
+            sql.append(" AND e.ts >= ? AND e.ts <= ?", now.minusSeconds(86_400L * window.lastDays()), now);
+            return;
+        }
+        if (window.from() != null) {
+            sql.append(" AND e.ts >= ?", window.from().atStartOfDay(audience.zone()).toInstant());
+        }
+        if (window.to() != null) {
+            sql.append(" AND e.ts < ?", window.to().plusDays(1).atStartOfDay(audience.zone()).toInstant());
+        }
+    }
+
+    /** The RFM scope of a window: the report's, as of today in the project's zone. */
+    static Scope rfmScope(Audience audience, int windowDays) {
+        LocalDate today = LocalDate.ofInstant(audience.now(), audience.zone());
+        return new Scope(audience.projectId(), audience.zone(), today.minusDays(windowDays - 1L), today);
+    }
+
+    private String rfm(PersonCondition.Rfm rfm, String universe) {
+        String scores = sources.rfm().get(rfm.windowDays());
+        if (scores == null) {
+            scores = define(DuckDbEventAnalytics.rfmScores(rfmScope(audience, rfm.windowDays())));
+        }
+        Sql sql = new Sql().append("SELECT person FROM " + scores + " WHERE r BETWEEN ? AND ? AND f BETWEEN ? AND ? AND m BETWEEN ? AND ?",
+                rfm.r().min(), rfm.r().max(), rfm.f().min(), rfm.f().max(), rfm.m().min(), rfm.m().max());
+        if (!rfm.segments().isEmpty()) {
+            List<String> segments = rfm.segments().stream().sorted().toList();
+            sql.append(" AND (CASE WHEN monetary_above THEN 'important_' ELSE 'general_' END || CASE WHEN recency_above "
+                    + "THEN (CASE WHEN frequency_above THEN 'value' ELSE 'develop' END) "
+                    + "ELSE (CASE WHEN frequency_above THEN 'keep' ELSE 'win_back' END) END) IN (" + Sql.placeholders(segments.size()) + ")",
+                    segments.toArray());
+        }
+        return define(within(sql, universe));
+    }
+
+    private String stage(PersonCondition.Stage stage, String universe) {
+        List<String> keys = stage.stages().stream().map(LifecycleStage::key).sorted().toList();
+        Sql sql = new Sql().append("SELECT DISTINCT coalesce(m.root_id, s.person_id) AS person FROM person_stages s "
+                + "LEFT JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id "
+                + "WHERE s.project_id = ? AND s.stage IN (" + Sql.placeholders(keys.size()) + ")", audience.projectId());
+        keys.forEach(sql::parameterValue);
+        return define(within(new Sql().append("SELECT person FROM (").include(sql).append(") WHERE TRUE"), universe));
+    }
+
+    private String touch(PersonCondition.Touch touch, String universe) {
+        String channel = touch.firstTouch()
+                ? "arg_min(first_touch_channel, first_touch_at) FILTER (WHERE first_touch_at IS NOT NULL)"
+                : "arg_max(last_touch_channel, last_touch_at) FILTER (WHERE last_touch_at IS NOT NULL)";
+        Sql sql = new Sql().append("SELECT person FROM (SELECT root AS person, " + channel + " AS channel FROM members")
+                .append(universe.equals(EVERYONE) ? "" : " WHERE root IN (SELECT person FROM " + universe + ")")
+                .append(" GROUP BY root) WHERE FALSE");
+        List<String> named = touch.channels().stream().filter(name -> !name.equals(Breakdown.NONE)).sorted().toList();
+        if (!named.isEmpty()) {
+            sql.append(" OR channel IN (" + Sql.placeholders(named.size()) + ")", named.toArray());
+        }
+        if (touch.channels().contains(Breakdown.NONE)) {
+            sql.append(" OR channel IS NULL");
+        }
+        return define(sql);
+    }
+
+    private String inSet(PersonCondition.InSet set, String universe) {
+        String fresh = sources.freshSets().get(set.key());
+        if (fresh != null) {
+            return define(within(new Sql().append("SELECT person FROM " + fresh + " WHERE TRUE"), universe));
+        }
+        Sql stored = new Sql().append("SELECT person FROM (SELECT DISTINCT coalesce(m.root_id, s.person_id) AS person FROM person_sets s "
+                + "LEFT JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id "
+                + "WHERE s.project_id = ? AND s.set_key = ?) WHERE TRUE", audience.projectId(), set.key());
+        return define(within(stored, universe));
+    }
+
+    /** Appends the restriction to the universe to a statement that ends in a WHERE clause over {@code person}. */
+    private static Sql within(Sql sql, String universe) {
+        if (!universe.equals(EVERYONE)) {
+            sql.append(" AND person IN (SELECT person FROM " + universe + ")");
+        }
+        return sql;
+    }
+
+    /** The relation holding a universe's persons, defining everyone's when first needed. */
+    private String rows(String universe) {
+        if (universe.equals(EVERYONE) && !everyoneDefined) {
+            everyoneDefined = true;
+            expressions.add(0, new Sql().append(", " + EVERYONE + " AS MATERIALIZED (SELECT DISTINCT root AS person FROM members)"));
+        }
+        return universe;
+    }
+
+    private String define(Sql body) {
+        String name = "c" + next++;
+        expressions.add(new Sql().append(", " + name + " AS MATERIALIZED (").include(body).append(")"));
+        return name;
+    }
+}

@@ -1,0 +1,521 @@
+package io.flywheel.events.internal;
+
+import io.flywheel.events.Audience;
+import io.flywheel.events.PersonCondition;
+import io.flywheel.events.PersonQuery;
+import io.flywheel.events.PersonSets;
+import io.flywheel.events.PersonSummary;
+import io.flywheel.events.QueryControl;
+import io.flywheel.shared.Page;
+import io.flywheel.shared.PageRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Person sets in DuckDB. Conditions compile to SQL ({@link ConditionSql}) that runs on a reader,
+ * so evaluating never blocks ingestion; members live in {@code person_sets} (project, set key, root
+ * person id, since) next to the events. A refresh evaluates every rule on one reader snapshot,
+ * computes who entered and who left, and only then writes those changes in one short transaction
+ * under the store's write lock.
+ */
+final class DuckDbPersonSets implements PersonSets {
+
+    private static final QueryControl REFRESH = QueryControl.withTimeout(Duration.ofMinutes(10));
+
+    private final DuckDbEventStore store;
+    private final DuckDbPersons persons;
+
+    DuckDbPersonSets(DuckDbEventStore store) {
+        this.store = store;
+        this.persons = new DuckDbPersons(store);
+    }
+
+    // ---------------------------------------------------------------- evaluating
+
+    @Override
+    public long count(Audience audience, PersonCondition condition, QueryControl control) {
+        ConditionSql compiler = new ConditionSql(audience, ConditionSql.Sources.full());
+        String result = compiler.compile(condition, ConditionSql.EVERYONE);
+        Sql sql = new Sql().append("WITH " + DuckDbPersons.MEMBERS, audience.projectId()).include(compiler.expressions())
+                .append(" SELECT count(DISTINCT person) FROM " + result);
+        return DuckDbEventAnalytics.run(store, sql, control, row -> {
+            row.next();
+            return row.getLong(1);
+        });
+    }
+
+    @Override
+    public Page<PersonSummary> matching(Audience audience, PersonCondition condition, PersonQuery query, PageRequest page,
+            QueryControl control) {
+        return persons.search(audience.projectId(), query, page, restriction(audience, condition));
+    }
+
+    @Override
+    public void matching(Audience audience, PersonCondition condition, Consumer<PersonSummary> consumer, QueryControl control) {
+        persons.each(audience.projectId(), restriction(audience, condition), consumer, control);
+    }
+
+    private static DuckDbPersons.Restriction restriction(Audience audience, PersonCondition condition) {
+        if (condition == null) {
+            return null;
+        }
+        ConditionSql compiler = new ConditionSql(audience, ConditionSql.Sources.full());
+        String result = compiler.compile(condition, ConditionSql.EVERYONE);
+        return new DuckDbPersons.Restriction(compiler.expressions(), result);
+    }
+
+    // ---------------------------------------------------------------- refreshing
+
+    @Override
+    public List<SetChange> refresh(Audience audience, List<SetRule> rules, Collection<Long> onlyPersons) {
+        if (rules.isEmpty()) {
+            return List.of();
+        }
+        long projectId = audience.projectId();
+        List<Changes> changes = new ArrayList<>(rules.size());
+        try (Connection reader = store.reader()) {
+            reader.setAutoCommit(false);
+            if (onlyPersons != null && onlyPersons.isEmpty()) {
+                rules.forEach(rule -> changes.add(new Changes(rule.key(), List.of(), List.of())));
+            }
+            else {
+                Evaluation evaluation = onlyPersons == null ? new Evaluation(audience, reader)
+                        : new Evaluation(audience, reader, rules, onlyPersons);
+                for (int i = 0; i < rules.size(); i++) {
+                    changes.add(evaluation.refresh(rules.get(i), "fresh_" + i));
+                }
+            }
+            reader.rollback();
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("evaluating person sets failed: " + e.getMessage(), e);
+        }
+        write(projectId, changes, audience.now());
+        return results(projectId, changes);
+    }
+
+    /** Who entered and who left one set, before it is written. */
+    private record Changes(String key, List<Long> entered, List<Long> exited) {
+    }
+
+    /**
+     * Rules evaluated on one reader snapshot. With dirty persons: {@code dirty_ids} (as given),
+     * {@code dirty_roots} (their roots that exist) and {@code dirty_events} (the events of those
+     * roots that any rule can read) are temporary tables shared by every rule.
+     */
+    private static final class Evaluation {
+
+        private final Audience audience;
+        private final Connection reader;
+        private final ConditionSql.Sources sources;
+        private final Map<String, String> fresh = new HashMap<>();
+        private final Map<Integer, String> rfm = new HashMap<>();
+        private final boolean incremental;
+
+        /** Everyone. */
+        Evaluation(Audience audience, Connection reader) {
+            this.audience = audience;
+            this.reader = reader;
+            this.incremental = false;
+            this.sources = new ConditionSql.Sources("events e " + Sql.MERGES, Sql.PERSON, fresh, rfm);
+        }
+
+        /** Only the given persons. */
+        Evaluation(Audience audience, Connection reader, List<SetRule> rules, Collection<Long> onlyPersons) throws SQLException {
+            this.audience = audience;
+            this.reader = reader;
+            this.incremental = true;
+            this.sources = new ConditionSql.Sources("dirty_events e", "e.person", fresh, rfm);
+            long projectId = audience.projectId();
+            try (Statement statement = reader.createStatement()) {
+                statement.execute("CREATE TEMP TABLE dirty_ids (person_id BIGINT)");
+            }
+            try (DuckDBAppender appender = reader.unwrap(DuckDBConnection.class).createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA,
+                    "dirty_ids")) {
+                for (long person : onlyPersons) {
+                    appender.beginRow();
+                    appender.append(person);
+                    appender.endRow();
+                }
+            }
+            execute(new Sql().append("CREATE TEMP TABLE dirty_members AS WITH " + DuckDbPersons.MEMBERS, projectId)
+                    .append(" SELECT person_id, root FROM members WHERE root IN (SELECT coalesce(m.root_id, d.person_id) FROM dirty_ids d "
+                            + "LEFT JOIN person_merges m ON m.project_id = ? AND m.person_id = d.person_id)", projectId));
+            execute(new Sql().append("CREATE TEMP TABLE dirty_roots AS SELECT DISTINCT root AS person FROM dirty_members"));
+            EventNeeds needs = new EventNeeds();
+            rules.forEach(rule -> needs.add(rule.condition(), audience));
+            Sql events = new Sql().append("CREATE TEMP TABLE dirty_events AS SELECT d.root AS person, e.project_id, e.type, e.event, e.ts, "
+                    + "e.url, e.referrer, e.utm_source, e.utm_medium, e.utm_campaign, e.channel, e.order_id, e.revenue, e.currency, e.user_id, "
+                    + (needs.properties ? "e.properties" : "CAST(NULL AS VARCHAR) AS properties")
+                    + " FROM events e JOIN dirty_members d ON d.person_id = e.person_id WHERE e.project_id = ?", projectId);
+            if (!needs.any) {
+                events.append(needs.names.isEmpty() ? " AND FALSE" : " AND e.event IN (" + Sql.placeholders(needs.names.size()) + ")",
+                        needs.names.toArray());
+            }
+            if (needs.since != null) {
+                events.append(" AND e.ts >= ?", needs.since);
+            }
+            execute(events);
+        }
+
+        Changes refresh(SetRule rule, String table) throws SQLException {
+            precomputeRfm(rule.condition());
+            ConditionSql compiler = new ConditionSql(audience, sources);
+            String universe = incremental ? "dirty_roots" : ConditionSql.EVERYONE;
+            String result = compiler.compile(rule.condition(), universe);
+            execute(new Sql().append("CREATE TEMP TABLE " + table + " AS WITH " + DuckDbPersons.MEMBERS, audience.projectId())
+                    .include(compiler.expressions()).append(" SELECT DISTINCT person FROM " + result));
+            fresh.put(rule.key(), table);
+            Sql stored = new Sql().append("SELECT person_id AS person FROM person_sets WHERE project_id = ? AND set_key = ?",
+                    audience.projectId(), rule.key());
+            if (incremental) {
+                stored.append(" AND (person_id IN (SELECT person_id FROM dirty_ids) OR person_id IN (SELECT person_id FROM dirty_members) "
+                        + "OR person_id IN (SELECT person FROM dirty_roots))");
+            }
+            List<Long> entered = ids(new Sql().append("SELECT person FROM " + table + " EXCEPT SELECT person FROM (").include(stored)
+                    .append(") ORDER BY 1"));
+            List<Long> exited = ids(new Sql().append("SELECT person FROM (").include(stored).append(") EXCEPT SELECT person FROM " + table
+                    + " ORDER BY 1"));
+            return new Changes(rule.key(), entered, exited);
+        }
+
+        /** RFM scores are ranks among every buyer: computed once per window for all rules. */
+        private void precomputeRfm(PersonCondition condition) throws SQLException {
+            List<PersonCondition.Rfm> found = new ArrayList<>();
+            collectRfm(condition, found);
+            for (PersonCondition.Rfm scores : found) {
+                if (!rfm.containsKey(scores.windowDays())) {
+                    String table = "rfm_" + scores.windowDays();
+                    execute(new Sql().append("CREATE TEMP TABLE " + table + " AS ")
+                            .include(DuckDbEventAnalytics.rfmScores(ConditionSql.rfmScope(audience, scores.windowDays()))));
+                    rfm.put(scores.windowDays(), table);
+                }
+            }
+        }
+
+        private List<Long> ids(Sql sql) throws SQLException {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement statement = reader.prepareStatement(sql.text())) {
+                sql.bind(statement);
+                try (ResultSet row = statement.executeQuery()) {
+                    while (row.next()) {
+                        ids.add(row.getLong(1));
+                    }
+                }
+            }
+            return ids;
+        }
+
+        private void execute(Sql sql) throws SQLException {
+            try (PreparedStatement statement = reader.prepareStatement(sql.text())) {
+                sql.bind(statement);
+                statement.execute();
+            }
+        }
+    }
+
+    private static void collectRfm(PersonCondition condition, List<PersonCondition.Rfm> found) {
+        if (condition instanceof PersonCondition.Rfm rfm) {
+            found.add(rfm);
+        }
+        for (PersonCondition child : children(condition)) {
+            collectRfm(child, found);
+        }
+    }
+
+    private static List<PersonCondition> children(PersonCondition condition) {
+        if (condition instanceof PersonCondition.All all) {
+            return all.conditions();
+        }
+        if (condition instanceof PersonCondition.Any any) {
+            return any.conditions();
+        }
+        if (condition instanceof PersonCondition.Not not) {
+            return List.of(not.condition());
+        }
+        return List.of();
+    }
+
+    /** Which events the rules of an incremental refresh read: names (unless any), properties, the earliest time. */
+    private static final class EventNeeds {
+
+        final java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        boolean any;
+        boolean properties;
+        Instant since;
+        private boolean unbounded;
+
+        void add(PersonCondition condition, Audience audience) {
+            if (condition instanceof PersonCondition.Did did) {
+                step(new PersonCondition.Step(did.event(), did.filters()));
+                window(did.window(), audience);
+            }
+            else if (condition instanceof PersonCondition.Sequence sequence) {
+                step(sequence.first());
+                step(sequence.then());
+                window(sequence.window(), audience);
+            }
+            for (PersonCondition child : children(condition)) {
+                add(child, audience);
+            }
+        }
+
+        private void step(PersonCondition.Step step) {
+            if (step.event().equals(PersonCondition.ANY_EVENT)) {
+                any = true;
+            }
+            else {
+                names.add(step.event());
+            }
+            if (step.filters().stream().anyMatch(filter -> !filter.property().startsWith("$"))) {
+                properties = true;
+            }
+        }
+
+        private void window(PersonCondition.Window window, Audience audience) {
+            Instant start = null;
+            if (window.lastDays() != null) {
+                start = audience.now().minusSeconds(86_400L * window.lastDays());
+            }
+            else if (window.from() != null) {
+                start = window.from().atStartOfDay(audience.zone()).toInstant();
+            }
+            if (start == null) {
+                unbounded = true;
+                since = null;
+            }
+            else if (!unbounded && (since == null || start.isBefore(since))) {
+                since = start;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /**
+     * Writes the changes in one transaction: removes who left, adds who entered unless they are
+     * members already, were merged away or deleted since the snapshot the changes were computed on.
+     */
+    private void write(long projectId, List<Changes> changes, Instant at) {
+        if (changes.stream().allMatch(change -> change.entered().isEmpty() && change.exited().isEmpty())) {
+            return;
+        }
+        store.inTransaction("writing person sets", writer -> {
+            try (Statement statement = writer.createStatement()) {
+                statement.execute("CREATE OR REPLACE TEMP TABLE set_changes (set_key VARCHAR, person_id BIGINT, entered BOOLEAN)");
+            }
+            try (DuckDBAppender appender = writer.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, "set_changes")) {
+                for (Changes change : changes) {
+                    append(appender, change.key(), change.entered(), true);
+                    append(appender, change.key(), change.exited(), false);
+                }
+            }
+            try (PreparedStatement delete = writer.prepareStatement("DELETE FROM person_sets s USING set_changes c WHERE s.project_id = ? "
+                    + "AND s.set_key = c.set_key AND s.person_id = c.person_id AND NOT c.entered")) {
+                delete.setLong(1, projectId);
+                delete.executeUpdate();
+            }
+            try (PreparedStatement insert = writer.prepareStatement("""
+                    INSERT INTO person_sets
+                    SELECT DISTINCT ?, c.set_key, c.person_id, ? FROM set_changes c
+                    WHERE c.entered
+                      AND NOT EXISTS (SELECT 1 FROM person_sets s WHERE s.project_id = ? AND s.set_key = c.set_key AND s.person_id = c.person_id)
+                      AND c.person_id NOT IN (SELECT person_id FROM person_merges WHERE project_id = ?)
+                      AND (c.person_id IN (SELECT person_id FROM persons WHERE project_id = ?)
+                           OR c.person_id IN (SELECT root_id FROM person_merges WHERE project_id = ?))""")) {
+                insert.setLong(1, projectId);
+                insert.setObject(2, LocalDateTime.ofInstant(at, ZoneOffset.UTC));
+                for (int index = 3; index <= 6; index++) {
+                    insert.setLong(index, projectId);
+                }
+                insert.executeUpdate();
+            }
+            try (Statement statement = writer.createStatement()) {
+                statement.execute("DROP TABLE set_changes");
+            }
+            return null;
+        });
+    }
+
+    private static void append(DuckDBAppender appender, String key, List<Long> persons, boolean entered) throws SQLException {
+        for (long person : persons) {
+            appender.beginRow();
+            appender.append(key);
+            appender.append(person);
+            appender.append(entered);
+            appender.endRow();
+        }
+    }
+
+    private List<SetChange> results(long projectId, List<Changes> changes) {
+        Map<String, Long> sizes = sizes(projectId, changes.stream().map(Changes::key).toList());
+        return changes.stream().map(change -> new SetChange(change.key(), change.entered(), change.exited(),
+                sizes.getOrDefault(change.key(), 0L))).toList();
+    }
+
+    @Override
+    public SetChange add(long projectId, String key, Collection<Long> personIds, Instant at) {
+        PersonSets.checkKey(key);
+        List<Long> entered = readIds(projectId, personIds, sql("""
+                SELECT DISTINCT root FROM members WHERE (person_id IN (SELECT person_id FROM given) OR root IN (SELECT person_id FROM given))
+                EXCEPT SELECT coalesce(m.root_id, s.person_id) FROM person_sets s
+                LEFT JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id
+                WHERE s.project_id = ? AND s.set_key = ? ORDER BY 1""", projectId, key));
+        List<Changes> changes = List.of(new Changes(key, entered, List.of()));
+        write(projectId, changes, at);
+        return results(projectId, changes).get(0);
+    }
+
+    @Override
+    public SetChange addMatching(Audience audience, String key, PersonCondition condition) {
+        PersonSets.checkKey(key);
+        List<Long> matching = new ArrayList<>();
+        matching(audience, condition, person -> matching.add(person.personId()), REFRESH);
+        return add(audience.projectId(), key, matching, audience.now());
+    }
+
+    @Override
+    public SetChange remove(long projectId, String key, Collection<Long> personIds) {
+        PersonSets.checkKey(key);
+        // stored ids that are now merged into a given person's root leave with it
+        List<Long> rows = readIds(projectId, personIds, sql("""
+                SELECT DISTINCT s.person_id FROM person_sets s
+                LEFT JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id
+                WHERE s.project_id = ? AND s.set_key = ? AND coalesce(m.root_id, s.person_id) IN (
+                    SELECT coalesce(m.root_id, g.person_id) FROM given g LEFT JOIN person_merges m ON m.project_id = ? AND m.person_id = g.person_id)
+                ORDER BY 1""", projectId, key, projectId));
+        List<Changes> changes = List.of(new Changes(key, List.of(), rows));
+        write(projectId, changes, Instant.now());
+        List<Long> exited = readIds(projectId, rows, sql("""
+                SELECT DISTINCT coalesce(m.root_id, g.person_id) FROM given g
+                LEFT JOIN person_merges m ON m.project_id = ? AND m.person_id = g.person_id ORDER BY 1""", projectId));
+        SetChange written = results(projectId, changes).get(0);
+        return new SetChange(key, List.of(), exited, written.size());
+    }
+
+    /** Runs a query over the given persons (a temporary table {@code given}) after the project's {@code members}. */
+    private List<Long> readIds(long projectId, Collection<Long> personIds, Sql query) {
+        if (personIds.isEmpty()) {
+            return List.of();
+        }
+        try (Connection reader = store.reader()) {
+            reader.setAutoCommit(false);
+            try (Statement statement = reader.createStatement()) {
+                statement.execute("CREATE TEMP TABLE given (person_id BIGINT)");
+            }
+            try (DuckDBAppender appender = reader.unwrap(DuckDBConnection.class).createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA,
+                    "given")) {
+                for (long person : personIds) {
+                    appender.beginRow();
+                    appender.append(person);
+                    appender.endRow();
+                }
+            }
+            Sql sql = new Sql().append("WITH " + DuckDbPersons.MEMBERS + " ", projectId).include(query);
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement statement = reader.prepareStatement(sql.text())) {
+                sql.bind(statement);
+                try (ResultSet row = statement.executeQuery()) {
+                    while (row.next()) {
+                        ids.add(row.getLong(1));
+                    }
+                }
+            }
+            reader.rollback();
+            return ids;
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("reading set members failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Sql sql(String text, Object... parameters) {
+        return new Sql().append(text, parameters);
+    }
+
+    @Override
+    public void drop(long projectId, String key) {
+        PersonSets.checkKey(key);
+        store.inTransaction("dropping a person set", writer -> {
+            try (PreparedStatement statement = writer.prepareStatement("DELETE FROM person_sets WHERE project_id = ? AND set_key = ?")) {
+                statement.setLong(1, projectId);
+                statement.setString(2, key);
+                statement.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @Override
+    public Map<String, Long> sizes(long projectId) {
+        return sizes(projectId, null);
+    }
+
+    private Map<String, Long> sizes(long projectId, List<String> keys) {
+        Sql sql = new Sql().append("SELECT s.set_key, count(DISTINCT coalesce(m.root_id, s.person_id)) FROM person_sets s "
+                + "LEFT JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id WHERE s.project_id = ?", projectId);
+        if (keys != null) {
+            sql.append(" AND s.set_key IN (" + Sql.placeholders(keys.size()) + ")", keys.toArray());
+        }
+        sql.append(" GROUP BY 1 ORDER BY 1");
+        Map<String, Long> sizes = new TreeMap<>();
+        read(sql, row -> sizes.put(row.getString(1), row.getLong(2)));
+        return sizes;
+    }
+
+    @Override
+    public Map<String, Instant> setsOf(long projectId, long personId) {
+        Sql sql = new Sql().append("SELECT s.set_key, epoch_us(min(s.since)) FROM person_sets s "
+                        + "LEFT JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id "
+                        + "WHERE s.project_id = ? AND coalesce(m.root_id, s.person_id) = "
+                        + "coalesce((SELECT root_id FROM person_merges WHERE project_id = ? AND person_id = ?), ?) GROUP BY 1 ORDER BY 1",
+                projectId, projectId, personId, personId);
+        Map<String, Instant> sets = new LinkedHashMap<>();
+        read(sql, row -> sets.put(row.getString(1), DuckDbEventStore.instant(row.getLong(2))));
+        return sets;
+    }
+
+    @Override
+    public Map<Long, Set<Long>> drainChanged() {
+        return store.drainChanged();
+    }
+
+    @FunctionalInterface
+    private interface RowConsumer {
+        void accept(ResultSet row) throws SQLException;
+    }
+
+    private void read(Sql sql, RowConsumer consumer) {
+        try (Connection reader = store.reader(); PreparedStatement statement = reader.prepareStatement(sql.text())) {
+            sql.bind(statement);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    consumer.accept(row);
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("reading person sets failed: " + e.getMessage(), e);
+        }
+    }
+}
