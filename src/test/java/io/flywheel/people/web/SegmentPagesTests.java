@@ -1,0 +1,123 @@
+package io.flywheel.people.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import io.flywheel.TestApplication;
+import io.flywheel.events.EventStore;
+import io.flywheel.people.PeopleTestData;
+import io.flywheel.people.Segments;
+import io.flywheel.platform.Projects;
+import io.flywheel.platform.Users;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
+/** The segment pages: list, editor with the live count fragment, saving with errors at their path, the segment page and its CSV. */
+@SpringBootTest
+@AutoConfigureMockMvc
+class SegmentPagesTests {
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestApplication.embedded(registry);
+    }
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    Projects projects;
+
+    @Autowired
+    Users users;
+
+    @Autowired
+    EventStore events;
+
+    @Autowired
+    Segments segments;
+
+    private PeopleTestData shop;
+    private String base;
+
+    @BeforeEach
+    void shop() {
+        shop = new PeopleTestData(projects, users, events);
+        base = "/p/" + shop.project.id() + "/segments";
+    }
+
+    private String page(String path, String user) throws Exception {
+        return mvc.perform(get(path).with(user(user))).andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+    }
+
+    private String count(String rule) throws Exception {
+        return mvc.perform(post(base + "/count").with(user(shop.viewer)).with(csrf()).param("rule", rule)).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theListIsEmptyAtFirstAndViewersSeeNoNewButton() throws Exception {
+        String html = page(base, shop.viewer);
+        assertThat(html).contains("data-empty").doesNotContain("data-new-segment");
+        assertThat(page(base, shop.operator)).contains("data-new-segment");
+        assertThat(page(base + "?lang=zh-CN", shop.operator)).contains("还没有分群");
+        mvc.perform(get(base + "/new").with(user(shop.viewer))).andExpect(status().isForbidden());
+    }
+
+    @Test
+    void theLiveCountAnswersWithTheCountOrTheErrorAndItsPath() throws Exception {
+        assertThat(count("{\"all\": [{\"trait\": \"city\", \"value\": \"杭州\"}]}")).contains("data-count").contains(">1<");
+        assertThat(count("{\"any\": [{\"did\": \"Page Viewed\"}]}")).contains(">59<");
+        String error = count("{\"all\": [{\"trait\": \"city\", \"value\": \"杭州\"}, {\"did\": \"\"}]}");
+        assertThat(error).contains("data-count-error").contains("data-error-path=\"rule.all[1].did\"");
+        assertThat(count("{\"all\": [")).contains("data-error-path=\"rule\"").contains("not valid JSON");
+        assertThat(count("{\"all\": []}")).contains("data-error-path=\"rule.all\"");
+    }
+
+    @Test
+    void operatorsSaveASegmentAndSeeItsMembersChartAndCsv() throws Exception {
+        String editor = page(base + "/new?rule=" + java.net.URLEncoder.encode("{\"firstTouch\": [\"WeChat\"]}", StandardCharsets.UTF_8),
+                shop.operator);
+        assertThat(editor).contains("id=\"rule-builder\"").contains("firstTouch").contains("Page Viewed").contains("hx-post");
+
+        String invalid = mvc.perform(post(base).with(user(shop.operator)).with(csrf()).param("name", "WeChat")
+                        .param("rule", "{\"all\": [{\"firstTouch\": []}]}"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(invalid).contains("data-form-error").contains("data-error-path=\"rule.all[0].firstTouch\"");
+
+        MvcResult saved = mvc.perform(post(base).with(user(shop.operator)).with(csrf()).param("name", "WeChat 来的人")
+                        .param("description", "first touch").param("rule", "{\"firstTouch\": [\"WeChat\"]}"))
+                .andExpect(status().is3xxRedirection()).andReturn();
+        String location = saved.getResponse().getRedirectedUrl();
+        assertThat(location).startsWith(base + "/");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(page(location, shop.viewer)).contains("data-member=\"1\""));
+        String html = page(location, shop.viewer);
+        assertThat(html).contains("WeChat 来的人").contains("data-size-chart").contains("/people/1\"").doesNotContain("data-edit");
+        assertThat(page(base, shop.viewer)).contains("WeChat 来的人").contains("data-segment=");
+
+        String csv = mvc.perform(get(location + "/members.csv").with(user(shop.viewer))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(csv.split("\r\n")).hasSize(2);
+        assertThat(csv.split("\r\n")[1]).startsWith("1,u_0001,李雷,杭州,WeChat,");
+
+        String edit = page(location + "/edit", shop.operator);
+        assertThat(edit).contains("WeChat 来的人").contains("name=\"segmentId\"");
+        mvc.perform(post(location + "/delete").with(user(shop.operator)).with(csrf())).andExpect(status().is3xxRedirection());
+        assertThat(segments.list(shop.project.id())).isEmpty();
+    }
+}
