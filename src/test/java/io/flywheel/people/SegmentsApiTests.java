@@ -23,7 +23,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -55,11 +54,6 @@ class SegmentsApiTests {
         @EventListener
         void on(Segment.MembershipChanged change) {
             changes.add(change);
-        }
-
-        @Bean
-        Recorder recorder() {
-            return this;
         }
     }
 
