@@ -82,6 +82,19 @@ public class Segments {
         return summaries;
     }
 
+    /** The segments a person (raw or root id) is in, by name, with the time each membership began. */
+    public Map<Segment, Instant> of(long projectId, long personId) {
+        Map<String, Instant> memberships = sets.setsOf(projectId, personId);
+        Map<Segment, Instant> found = new LinkedHashMap<>();
+        for (Segment segment : store.all(projectId)) {
+            Instant since = memberships.get(segment.key());
+            if (since != null) {
+                found.put(segment, since);
+            }
+        }
+        return found;
+    }
+
     public Segment get(long projectId, long segmentId) {
         return store.find(projectId, segmentId).orElseThrow(() -> new NotFoundException("segment " + segmentId + " not found"));
     }

@@ -11,7 +11,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import io.flywheel.TestApplication;
 import io.flywheel.events.EventStore;
 import io.flywheel.people.PeopleTestData;
+import io.flywheel.people.Segment;
 import io.flywheel.people.Segments;
+import io.flywheel.people.Tag;
+import io.flywheel.people.Tags;
+import io.flywheel.events.EventFilter;
+import io.flywheel.events.PersonCondition;
+import java.util.List;
 import io.flywheel.platform.Projects;
 import io.flywheel.platform.Users;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +56,9 @@ class SegmentPagesTests {
 
     @Autowired
     Segments segments;
+
+    @Autowired
+    Tags tags;
 
     private PeopleTestData shop;
     private String base;
@@ -119,5 +128,30 @@ class SegmentPagesTests {
         assertThat(edit).contains("WeChat 来的人").contains("name=\"segmentId\"");
         mvc.perform(post(location + "/delete").with(user(shop.operator)).with(csrf())).andExpect(status().is3xxRedirection());
         assertThat(segments.list(shop.project.id())).isEmpty();
+    }
+
+    @Test
+    void theProfileShowsTagsAndSegmentsAndOperatorsTagByHand() throws Exception {
+        Tag vip = tags.create(shop.project, new Tag.Draft("VIP", "", null, null), "test");
+        Tag.Group group = tags.createGroup(shop.project, "价值", "test");
+        Tag whale = tags.create(shop.project, new Tag.Draft("Whale", "", group.id(), null), "test");
+        Segment hangzhou = segments.create(shop.project, new Segment.Draft("杭州", "",
+                new PersonCondition.Trait("city", EventFilter.Operator.EQUALS, List.of("杭州"))), "test");
+        String people = "/p/" + shop.project.id() + "/people";
+
+        assertThat(page(people + "/1", shop.viewer)).contains("data-person-sets").contains("/people/1/sets");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(page(people + "/2/sets", shop.viewer))
+                .contains("data-segment=\"" + hangzhou.id() + "\"").contains("杭州"));
+        assertThat(page(people + "/1/sets", shop.viewer)).contains("No tags.").doesNotContain("data-tag-form");
+        assertThat(page(people + "/1/sets", shop.operator)).contains("data-tag-form").contains("VIP");
+
+        String tagged = mvc.perform(post(people + "/2/tags").with(user(shop.operator)).with(csrf()).param("tagId", Long.toString(whale.id())))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(tagged).contains("data-tag=\"" + whale.id() + "\"").contains("价值 · ").contains("data-untag");
+        mvc.perform(post(people + "/1/tags").with(user(shop.viewer)).with(csrf()).param("tagId", Long.toString(vip.id())))
+                .andExpect(status().isForbidden());
+        String untagged = mvc.perform(post(people + "/1/tags/" + whale.id() + "/remove").with(user(shop.operator)).with(csrf()))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(untagged).contains("No tags.");
     }
 }
