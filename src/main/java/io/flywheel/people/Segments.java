@@ -161,6 +161,12 @@ public class Segments {
         return sets.count(audience(project), rule, control());
     }
 
+    /** A page of the persons a condition holds for that also match the list query (the person list filtered by tag or stage). */
+    public Page<PersonSummary> matching(Project project, PersonCondition condition, PersonQuery query, PageRequest page) {
+        ruleSets.check(project.id(), null, condition);
+        return sets.matching(audience(project), condition, query, page, control());
+    }
+
     /** A page of the segment's members that also match the list query. */
     public Page<PersonSummary> members(Project project, long segmentId, PersonQuery query, PageRequest page) {
         Segment segment = get(project.id(), segmentId);

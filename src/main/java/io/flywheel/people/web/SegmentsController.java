@@ -147,6 +147,12 @@ class SegmentsController {
     }
 
     private String editor(Project project, Segment segment, String name, String description, String rule, Model model) {
+        editorModel(project, segment, name, description, rule, model);
+        return "people/segment-editor";
+    }
+
+    /** What the rule builder needs: the rule, the names to choose from and the labels. */
+    void editorModel(Project project, Segment segment, String name, String description, String rule, Model model) {
         model.addAttribute("project", project);
         model.addAttribute("segment", segment);
         model.addAttribute("name", name);
@@ -154,7 +160,6 @@ class SegmentsController {
         model.addAttribute("rule", rule);
         model.addAttribute("options", json.writeValueAsString(options(project, segment)));
         model.addAttribute("labels", json.writeValueAsString(labels()));
-        return "people/segment-editor";
     }
 
     private Map<String, Object> options(Project project, Segment segment) {
@@ -264,6 +269,7 @@ class SegmentsController {
         model.addAttribute("rows", members.items().stream().map(item -> new MemberRow(item.personId(), item.name(), item.userId(), item.city(),
                 item.channel(), time(project, item.lastSeen()), item.events())).toList());
         model.addAttribute("canOperate", access.current().can(Capability.OPERATE));
+        model.addAttribute("manualTags", tags.list(project.id()).stream().filter(Tag::manual).toList());
         return "people/segment";
     }
 

@@ -12,4 +12,9 @@ class SegmentsNavigation {
     NavItem segmentsNav() {
         return new NavItem("nav.segments", "segments", true, Capability.READ, 41);
     }
+
+    @Bean
+    NavItem tagsNav() {
+        return new NavItem("nav.tags", "tags", true, Capability.READ, 42);
+    }
 }

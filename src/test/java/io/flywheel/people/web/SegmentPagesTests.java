@@ -154,4 +154,40 @@ class SegmentPagesTests {
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
         assertThat(untagged).contains("No tags.");
     }
+
+    @Test
+    void tagPagesBulkTaggingFromASegmentAndThePersonListFilteredByTagAndStage() throws Exception {
+        String tagsPage = "/p/" + shop.project.id() + "/tags";
+        assertThat(page(tagsPage, shop.viewer)).contains("data-empty").doesNotContain("data-new-tag");
+        mvc.perform(post("/p/" + shop.project.id() + "/tag-groups").with(user(shop.operator)).with(csrf()).param("name", "来源"))
+                .andExpect(status().is3xxRedirection());
+        mvc.perform(post(tagsPage).with(user(shop.operator)).with(csrf()).param("name", "Seed users"))
+                .andExpect(status().is3xxRedirection());
+        assertThat(page(tagsPage + "/new", shop.operator)).contains("id=\"rule-builder\"").contains("来源");
+        String invalid = mvc.perform(post(tagsPage).with(user(shop.operator)).with(csrf()).param("name", "上海").param("ruled", "true")
+                        .param("rule", "{\"trait\": \"city\", \"operator\": \"gt\", \"value\": \"x\"}"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(invalid).contains("data-error-path=\"rule.value\"");
+        mvc.perform(post(tagsPage).with(user(shop.operator)).with(csrf()).param("name", "上海").param("ruled", "true")
+                .param("rule", "{\"trait\": \"city\", \"value\": \"上海\"}")).andExpect(status().is3xxRedirection());
+        String listed = page(tagsPage, shop.viewer);
+        assertThat(listed).contains("Seed users").contains("上海").contains("来源");
+        Tag seed = tags.list(shop.project.id()).stream().filter(Tag::manual).findFirst().orElseThrow();
+
+        Segment wechat = segments.create(shop.project, new Segment.Draft("WeChat", "", new PersonCondition.Touch(true, java.util.Set.of("WeChat"))),
+                "test");
+        String segmentPage = "/p/" + shop.project.id() + "/segments/" + wechat.id();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(page(segmentPage, shop.operator)).contains("data-tag-members"));
+        mvc.perform(post(segmentPage + "/tag").with(user(shop.operator)).with(csrf()).param("tagId", Long.toString(seed.id())))
+                .andExpect(status().is3xxRedirection());
+
+        String people = "/p/" + shop.project.id() + "/people";
+        String byTag = page(people + "?tag=" + seed.id(), shop.viewer);
+        assertThat(byTag).contains("1 persons").contains("data-person=\"1\"").contains("tag=" + seed.id());
+        assertThat(page(people + "?tag=" + seed.id() + "&stage=churned", shop.viewer)).contains("0 persons");
+        assertThat(page(people + "?stage=sleepy", shop.viewer)).contains("class=\"alert error\"").contains("59 persons");
+        String csv = mvc.perform(get(people + "?format=csv&tag=" + seed.id()).with(user(shop.viewer))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(csv.split("\r\n")).hasSize(2);
+    }
 }
