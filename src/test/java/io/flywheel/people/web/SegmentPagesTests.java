@@ -190,4 +190,18 @@ class SegmentPagesTests {
                 .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
         assertThat(csv.split("\r\n")).hasSize(2);
     }
+
+    @Test
+    void channelAndRfmReportsLinkToAPrefilledEditor() throws Exception {
+        String reports = "/p/" + shop.project.id() + "/reports";
+        String channels = page(reports + "/channels", shop.viewer);
+        assertThat(channels).contains("data-create-segment").contains("/segments/new?name=WeChat&amp;rule=");
+        java.time.LocalDate today = java.time.LocalDate.now(PeopleTestData.SHANGHAI);
+        String rfm = page(reports + "/rfm?from=" + today.minusDays(89) + "&to=" + today + "&segment=general_win_back", shop.viewer);
+        assertThat(rfm).contains("data-create-segment").contains("general_win_back");
+        String editor = page(base + "/new?name=RFM&rule=" + java.net.URLEncoder.encode(
+                "{\"rfm\": {\"segments\": [\"general_win_back\"], \"windowDays\": 90}}", StandardCharsets.UTF_8), shop.operator);
+        assertThat(editor).contains("general_win_back").contains("value=\"RFM\"");
+        assertThat(count("{\"rfm\": {\"segments\": [\"general_win_back\"], \"windowDays\": 90}}")).contains(">1<");
+    }
 }
