@@ -32,14 +32,14 @@ class TagsController {
 
     private final Tags tags;
     private final Segments segments;
-    private final SegmentsController segmentPages;
+    private final RuleEditor ruleEditor;
     private final Access access;
     private final JsonMapper json;
 
-    TagsController(Tags tags, Segments segments, SegmentsController segmentPages, Access access, JsonMapper json) {
+    TagsController(Tags tags, Segments segments, RuleEditor ruleEditor, Access access, JsonMapper json) {
         this.tags = tags;
         this.segments = segments;
-        this.segmentPages = segmentPages;
+        this.ruleEditor = ruleEditor;
         this.access = access;
         this.json = json;
     }
@@ -151,7 +151,7 @@ class TagsController {
         model.addAttribute("groupId", groupId);
         model.addAttribute("groups", tags.groups(project.id()));
         model.addAttribute("ruled", ruled);
-        segmentPages.editorModel(project, null, name, description, rule, model);
+        ruleEditor.model(project, null, name, description, rule, model);
         return "people/tag-editor";
     }
 
