@@ -41,6 +41,26 @@ class SegmentLinksTests {
     void aChannelRowBecomesAFirstTouchRule() {
         assertThat(rule(links.channel(7, "WeChat"))).isEqualTo(new PersonCondition.Touch(true, Set.of("WeChat")));
         assertThat(rule(links.channel(7, "$none"))).isEqualTo(new PersonCondition.Touch(true, Set.of("$none")));
-        assertThat(links.channel(7, "a\"b")).isNull();
+        assertThat(rule(links.channel(7, "a\"b"))).as("escaped").isEqualTo(new PersonCondition.Touch(true, Set.of("a\"b")));
+        assertThat(links.channel(7, " ")).isNull();
+    }
+
+    @Test
+    void aRetentionCellBecomesFirstCohortEventInItsPeriodAndAReturnInTheCellsPeriod() {
+        LocalDate today = LocalDate.now(SHANGHAI);
+        LocalDate start = today.minusWeeks(3).with(java.time.DayOfWeek.MONDAY);
+        String link = links.retention(7, SHANGHAI, "Signed Up", "$any", "week", start, 1);
+        PersonCondition.All rule = (PersonCondition.All) rule(link);
+        assertThat(rule.conditions()).containsExactly(
+                new PersonCondition.Did("Signed Up", java.util.List.of(), PersonCondition.Count.atMost(0),
+                        new PersonCondition.Window(null, null, start.minusDays(1))),
+                new PersonCondition.Did("Signed Up", java.util.List.of(), PersonCondition.Count.atLeast(1),
+                        new PersonCondition.Window(null, start, start.plusDays(6))),
+                new PersonCondition.Did("$any", java.util.List.of(), PersonCondition.Count.atLeast(1),
+                        new PersonCondition.Window(null, start.plusWeeks(1), start.plusWeeks(1).plusDays(6))));
+        PersonCondition.All current = (PersonCondition.All) rule(links.retention(7, SHANGHAI, "A", "B", "month", today.withDayOfMonth(1), 0));
+        assertThat(((PersonCondition.Did) current.conditions().get(2)).window().to()).as("returns up to today").isEqualTo(today);
+        assertThat(links.retention(7, SHANGHAI, "A", "B", "day", today, 1)).as("a period still to come").isNull();
+        assertThat(links.retention(7, SHANGHAI, "A", "B", "year", today, 0)).isNull();
     }
 }

@@ -204,4 +204,21 @@ class SegmentPagesTests {
         assertThat(editor).contains("general_win_back").contains("value=\"RFM\"");
         assertThat(count("{\"rfm\": {\"segments\": [\"general_win_back\"], \"windowDays\": 90}}")).contains(">1<");
     }
+
+    @Test
+    void aRetentionCellLinksToARuleThatCountsTheCellsPersons() throws Exception {
+        java.time.LocalDate today = java.time.LocalDate.now(PeopleTestData.SHANGHAI);
+        String retention = mvc.perform(get("/p/" + shop.project.id() + "/reports/retention").with(user(shop.viewer))
+                        .param("cohortEvent", "Page Viewed").param("period", "day").param("from", today.minusDays(20).toString())
+                        .param("to", today.toString()))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(retention).contains("data-create-segment");
+        String link = new SegmentLinks().retention(shop.project.id(), PeopleTestData.SHANGHAI, "Page Viewed", "$any", "day",
+                today.minusDays(13), 0);
+        String rule = java.net.URLDecoder.decode(link.substring(link.indexOf("rule=") + 5), StandardCharsets.UTF_8);
+        assertThat(count(rule)).as("persons 4 to 60 first viewed a page thirteen days ago").contains(">57<");
+        String later = new SegmentLinks().retention(shop.project.id(), PeopleTestData.SHANGHAI, "Page Viewed", "$any", "day",
+                today.minusDays(3), 0);
+        assertThat(count(java.net.URLDecoder.decode(later.substring(later.indexOf("rule=") + 5), StandardCharsets.UTF_8))).contains(">2<");
+    }
 }
