@@ -27,13 +27,14 @@ final class ConditionSql {
 
     /**
      * Where the engine reads from: the events (a relation aliased {@code e} with the columns of
-     * {@code events}) and the expression of their root person, the sets being refreshed in the same
+     * {@code events}) and the expression of their root person, the person rows (with the columns of
+     * {@code members}), the sets being refreshed in the same
      * call (key to table), and precomputed RFM scores (window days to table).
      */
-    record Sources(String events, String person, Map<String, String> freshSets, Map<Integer, String> rfm) {
+    record Sources(String events, String person, String members, Map<String, String> freshSets, Map<Integer, String> rfm) {
 
         static Sources full() {
-            return new Sources("events e " + Sql.MERGES, Sql.PERSON, Map.of(), Map.of());
+            return new Sources("events e " + Sql.MERGES, Sql.PERSON, "members", Map.of(), Map.of());
         }
     }
 
@@ -145,7 +146,7 @@ final class ConditionSql {
         String path = "'$.\"" + trait.key() + "\"'";
         Sql sql = new Sql().append("SELECT person FROM (SELECT root AS person, arg_max(v, ord) FILTER (WHERE v IS NOT NULL) AS v FROM ("
                         + "SELECT root, json_extract_string(traits, " + path + ") AS v, "
-                        + "{'t': coalesce(traits_updated_at, TIMESTAMP '0001-01-01'), 'r': person_id = root} AS ord FROM members")
+                        + "{'t': coalesce(traits_updated_at, TIMESTAMP '0001-01-01'), 'r': person_id = root} AS ord FROM " + sources.members())
                 .append(universe.equals(EVERYONE) ? "" : " WHERE root IN (SELECT person FROM " + universe + ")")
                 .append(") GROUP BY root) WHERE ")
                 .condition("v", "TRY_CAST(v AS DOUBLE)", trait.operator(), trait.values());
@@ -177,22 +178,28 @@ final class ConditionSql {
                 count.value()));
     }
 
+    /**
+     * The events of the second step first (usually the rarer one), then those of the first step of
+     * the same persons only; for each second-step event the latest first-step event strictly
+     * before it (an ASOF join) decides: if that one is too early, every earlier one is too.
+     */
     private String sequence(PersonCondition.Sequence sequence, String universe) {
-        Sql first = step(sequence.first());
-        Sql then = step(sequence.then());
-        Sql steps = new Sql().append("SELECT " + sources.person() + " AS person, e.ts, ").include(first).append(" AS is_first, ")
-                .include(then).append(" AS is_then FROM " + sources.events() + " WHERE e.project_id = ?", audience.projectId());
-        window(steps, sequence.window());
-        steps.append(" AND (").include(step(sequence.first())).append(" OR ").include(step(sequence.then())).append(")");
+        Sql then = new Sql().append("SELECT " + sources.person() + " AS person, e.ts FROM " + sources.events() + " WHERE e.project_id = ?",
+                audience.projectId());
+        window(then, sequence.window());
+        then.append(" AND ").include(step(sequence.then()));
         if (!universe.equals(EVERYONE)) {
-            steps.append(" AND " + sources.person() + " IN (SELECT person FROM " + universe + ")");
+            then.append(" AND " + sources.person() + " IN (SELECT person FROM " + universe + ")");
         }
-        String rows = define(steps);
+        String seconds = define(then);
+        Sql first = new Sql().append("SELECT " + sources.person() + " AS person, e.ts FROM " + sources.events() + " WHERE e.project_id = ?",
+                audience.projectId());
+        window(first, sequence.window());
+        first.append(" AND ").include(step(sequence.first())).append(" AND " + sources.person() + " IN (SELECT person FROM " + seconds + ")");
+        String firsts = define(first);
         long within = sequence.within().toNanos() / 1_000;
-        // the frame holds the earlier events (strictly: at least one microsecond before) at most `within` before each event
-        return define(new Sql().append("SELECT DISTINCT person FROM (SELECT person, is_then, count_if(is_first) OVER (PARTITION BY person ORDER BY ts "
-                + "RANGE BETWEEN INTERVAL '" + within + " microseconds' PRECEDING AND INTERVAL '1 microsecond' PRECEDING) AS earlier FROM " + rows
-                + ") WHERE is_then AND earlier > 0"));
+        return define(new Sql().append("SELECT DISTINCT b.person FROM " + seconds + " b ASOF JOIN " + firsts
+                + " a ON b.person = a.person AND b.ts > a.ts WHERE b.ts - a.ts <= INTERVAL '" + within + " microseconds'"));
     }
 
     private static Sql step(PersonCondition.Step step) {
@@ -262,7 +269,7 @@ final class ConditionSql {
         String channel = touch.firstTouch()
                 ? "arg_min(first_touch_channel, first_touch_at) FILTER (WHERE first_touch_at IS NOT NULL)"
                 : "arg_max(last_touch_channel, last_touch_at) FILTER (WHERE last_touch_at IS NOT NULL)";
-        Sql sql = new Sql().append("SELECT person FROM (SELECT root AS person, " + channel + " AS channel FROM members")
+        Sql sql = new Sql().append("SELECT person FROM (SELECT root AS person, " + channel + " AS channel FROM " + sources.members())
                 .append(universe.equals(EVERYONE) ? "" : " WHERE root IN (SELECT person FROM " + universe + ")")
                 .append(" GROUP BY root) WHERE FALSE");
         List<String> named = touch.channels().stream().filter(name -> !name.equals(Breakdown.NONE)).sorted().toList();

@@ -503,12 +503,17 @@ final class DuckDbEventAnalytics implements EventAnalytics {
      * monetary_above. Person sets evaluate RFM conditions with the same statement.
      */
     static Sql rfmScores(Scope scope) {
+        return rfmScores(scope, "events");
+    }
+
+    /** The same over another relation with the columns of {@code events} that it reads (orders and refunds copied once). */
+    static Sql rfmScores(Scope scope, String events) {
         String local = Sql.localTime("last_ts", scope.zone(), scope.start(), scope.end());
         Sql sql = new Sql();
-        sql.append("WITH refunded AS (SELECT DISTINCT order_id FROM events WHERE project_id = ? AND event = 'Order Refunded' "
+        sql.append("WITH refunded AS (SELECT DISTINCT order_id FROM " + events + " WHERE project_id = ? AND event = 'Order Refunded' "
                         + "AND order_id IS NOT NULL), ", scope.projectId())
                 .append("buyers AS (SELECT " + Sql.PERSON + " AS person, max(e.ts) AS last_ts, count(*) AS frequency, "
-                        + "coalesce(sum(e.revenue), 0) AS monetary, max(e.user_id) AS user_id FROM events e " + Sql.MERGES)
+                        + "coalesce(sum(e.revenue), 0) AS monetary, max(e.user_id) AS user_id FROM " + events + " e " + Sql.MERGES)
                 .append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ? AND e.event = 'Order Completed' ",
                         scope.projectId(), scope.start(), scope.end())
                 .append("AND (e.order_id IS NULL OR e.order_id NOT IN (SELECT order_id FROM refunded)) GROUP BY 1), ")

@@ -231,6 +231,30 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         this.writer = open(properties);
     }
 
+    private DuckDbEventStore(DuckDBConnection connection) {
+        this.writer = connection;
+    }
+
+    /**
+     * A store over an existing file opened read-only, for benchmarks on data sets that others read
+     * at the same time; it creates no tables, so only reads work.
+     */
+    static DuckDbEventStore readOnly(Path path, String memoryLimit, int threads) {
+        java.util.Properties options = new java.util.Properties();
+        options.setProperty("duckdb.read_only", "true");
+        try {
+            DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path.toAbsolutePath(), options);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET memory_limit = '" + memoryLimit.replace("'", "") + "'");
+                statement.execute("SET threads = " + threads);
+            }
+            return new DuckDbEventStore(connection);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("cannot open " + path + " read-only: " + e.getMessage(), e);
+        }
+    }
+
     private static DuckDBConnection open(EventStoreProperties properties) {
         Path path = properties.path().toAbsolutePath();
         try {

@@ -371,7 +371,10 @@ class DuckDbPersonSetsTests {
                 did(ORDER, Count.atMost(2), Window.lastDays(30)),
                 new Sequence(new Step("Product Viewed", List.of()), new Step(ORDER, List.of()), Duration.ofHours(1), Window.lastDays(30)),
                 new Rfm(30, Set.of(), new Range(4, 5), Range.all(), Range.all()), new Touch(true, Set.of(Breakdown.NONE)),
-                trait("city", EventFilter.Operator.NOT_EQUALS, "上海"), new Stage(Set.of(LifecycleStage.ACTIVE)));
+                trait("city", EventFilter.Operator.NOT_EQUALS, "上海"), new Stage(Set.of(LifecycleStage.ACTIVE)),
+                did(ORDER, Count.atLeast(1), Window.lastDays(30), new EventFilter("revenue", EventFilter.Operator.GTE, List.of("100"))),
+                did(PersonCondition.ANY_EVENT, Count.atLeast(2), Window.ever(), new EventFilter("$event", EventFilter.Operator.EQUALS,
+                        List.of(ORDER)), new EventFilter("$currency", EventFilter.Operator.IS_SET, List.of())));
         List<SetRule> incremental = new ArrayList<>();
         List<SetRule> full = new ArrayList<>();
         for (int i = 0; i < conditions.size(); i++) {
