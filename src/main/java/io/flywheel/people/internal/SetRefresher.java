@@ -72,6 +72,8 @@ public class SetRefresher implements SmartLifecycle {
     private final Map<Long, LocalDate> lastFullDay = new ConcurrentHashMap<>();
     /** When a project failed: no full refresh before this. */
     private final Map<Long, Instant> retryAt = new ConcurrentHashMap<>();
+    /** Sets deleted since the start ("project/key"): a round that was running when one went drops it again. */
+    private final Set<String> dropped = ConcurrentHashMap.newKeySet();
     /** When each set was last evaluated. */
     private final Map<String, Instant> refreshed = new ConcurrentHashMap<>();
     private final Map<String, Sample> samples = new HashMap<>();
@@ -104,8 +106,9 @@ public class SetRefresher implements SmartLifecycle {
         changedPersons.computeIfAbsent(projectId, id -> ConcurrentHashMap.newKeySet()).addAll(personIds);
     }
 
-    /** The set is gone. */
+    /** The set is gone (its members were dropped). */
     public void forget(long projectId, String key) {
+        dropped.add(projectId + "/" + key);
         refreshed.remove(projectId + "/" + key);
         synchronized (samples) {
             samples.remove(projectId + "/" + key);
@@ -213,6 +216,10 @@ public class SetRefresher implements SmartLifecycle {
         log.debug("Refreshed {} sets of project {} for {} in {} ms", rules.size(), audience.projectId(),
                 persons == null ? "everyone" : persons.size() + " persons", (System.nanoTime() - started) / 1_000_000);
         for (SetChange change : changes) {
+            if (dropped.contains(audience.projectId() + "/" + change.key())) {
+                sets.drop(audience.projectId(), change.key());
+                continue;
+            }
             refreshed.put(audience.projectId() + "/" + change.key(), audience.now());
             sample(audience.projectId(), change, audience.now());
             if (!change.entered().isEmpty() || !change.exited().isEmpty()) {

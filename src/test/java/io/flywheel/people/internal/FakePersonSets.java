@@ -33,6 +33,8 @@ final class FakePersonSets implements PersonSets {
     final List<String> refreshes = new ArrayList<>();
     Map<Long, Set<Long>> changed = new HashMap<>();
     RuntimeException failure;
+    /** Runs once at the start of the next refresh, as if it happened while the refresh ran. */
+    Runnable duringRefresh;
 
     void person(long projectId, long personId, String key, String value) {
         persons.computeIfAbsent(projectId, id -> new TreeMap<>()).computeIfAbsent(personId, id -> new HashMap<>()).put(key, value);
@@ -94,6 +96,11 @@ final class FakePersonSets implements PersonSets {
     public List<SetChange> refresh(Audience audience, List<SetRule> rules, Collection<Long> onlyPersons) {
         if (failure != null) {
             throw failure;
+        }
+        if (duringRefresh != null) {
+            Runnable action = duringRefresh;
+            duringRefresh = null;
+            action.run();
         }
         refreshes.add(rules.stream().map(SetRule::key).toList() + (onlyPersons == null ? " everyone" : " " + new TreeSet<>(onlyPersons)));
         List<SetChange> changes = new ArrayList<>();

@@ -221,6 +221,17 @@ class SetRefresherTests {
         assertThat(summary.refreshedAt()).isEqualTo(clock.instant());
     }
 
+    @Test
+    void aSetDeletedWhileARoundRunsLeavesNoMembersBehind() {
+        Segment shanghai = create("上海", trait("city", "上海"));
+        sets.duringRefresh = () -> segments.delete(project, shanghai.id(), "ana");
+        refresher.round();
+
+        assertThat(sets.members(project.id(), shanghai.key())).isEmpty();
+        assertThat(sets.sizes(project.id())).isEmpty();
+        assertThat(published).isEmpty();
+    }
+
     /** A clock the test moves. */
     static final class MovableClock extends Clock {
         private Instant now;
