@@ -10,12 +10,15 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.flywheel.TestApplication;
+import io.flywheel.events.Event;
 import io.flywheel.events.EventStore;
 import io.flywheel.platform.Projects;
 import io.flywheel.platform.Users;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -172,5 +175,34 @@ class SegmentsApiTests {
         String other = "/api/v1/projects/" + shop.other.id() + "/segments/" + created.get("id");
         call(get(other), admin(), status().isNotFound());
         call(get("/api/v1/projects/" + shop.other.id() + "/segments"), httpBasic(shop.viewer, PeopleTestData.PASSWORD), status().isNotFound());
+    }
+
+    @Test
+    void membersFollowNewEventsAndDeletedPersonsLeave() throws Exception {
+        String rule = "{\"did\": \"Signed Up\", \"lastDays\": 7}";
+        long id = send(post(base), "{\"name\": \"signed up\", \"rule\": " + rule + "}", status().isCreated()).get("id").asLong();
+        String members = base + "/" + id + "/members";
+        await().atMost(Duration.ofSeconds(30)).until(() -> call(get(base), admin(), status().isOk()).get(0).has("refreshedAt"));
+        assertThat(call(get(members), admin(), status().isOk()).get("total").asLong()).isZero();
+
+        Instant now = Instant.now();
+        events.append(List.of(
+                new Event(shop.project.id(), UUID.randomUUID().toString(), "track", "Signed Up", 5, "a5", null, now,
+                        now, null, null, null, null, null, null, null, null, null, "{}", null),
+                new Event(shop.project.id(), UUID.randomUUID().toString(), "track", "Signed Up", 2, "a2", null, now,
+                        now, null, null, null, null, null, null, null, null, null, "{}", null)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode page = call(get(members), admin(), status().isOk());
+            assertThat(page.get("total").asLong()).isEqualTo(2);
+            assertThat(List.of(page.get("items").get(0).get("personId").asLong(), page.get("items").get(1).get("personId").asLong()))
+                    .as("person 2 is merged into 1").containsExactlyInAnyOrder(1L, 5L);
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(recorder.changes).anySatisfy(change -> {
+            assertThat(change.segmentId()).isEqualTo(id);
+            assertThat(change.entered()).containsExactlyInAnyOrder(1L, 5L);
+        }));
+
+        call(delete("/api/v1/projects/" + shop.project.id() + "/persons/5"), admin(), status().isNoContent());
+        assertThat(call(get(members), admin(), status().isOk()).get("total").asLong()).as("a deleted person is nobody's member").isEqualTo(1);
     }
 }
