@@ -11,6 +11,7 @@ import io.flywheel.people.PersonExport;
 import io.flywheel.people.PersonListItem;
 import io.flywheel.people.PersonView;
 import io.flywheel.people.Segments;
+import io.flywheel.people.Tag;
 import io.flywheel.people.Tags;
 import io.flywheel.platform.Access;
 import io.flywheel.platform.Capability;
@@ -117,6 +118,8 @@ class PeopleController {
         model.addAttribute("tag", condition == null ? null : tag);
         model.addAttribute("stage", condition == null ? null : stage);
         model.addAttribute("tags", tags.list(project.id()));
+        model.addAttribute("manualTags", tags.list(project.id()).stream().filter(Tag::manual).toList());
+        model.addAttribute("canOperate", access.current().can(Capability.OPERATE));
         model.addAttribute("stages", List.of(LifecycleStage.values()).stream().map(LifecycleStage::key).toList());
         return "people/list";
     }

@@ -11,6 +11,7 @@ import io.flywheel.platform.Capability;
 import io.flywheel.platform.Project;
 import io.flywheel.shared.ConflictException;
 import io.flywheel.shared.InvalidInputException;
+import java.util.List;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -144,6 +145,25 @@ class TagsController {
             redirect.addFlashAttribute("error", e.getMessage());
         }
         return "redirect:/p/" + project.id() + "/segments/" + segmentId;
+    }
+
+    /** Puts a manual tag on the persons selected in the person list, then shows who has the tag. */
+    @PostMapping("/p/{projectId}/people/tag")
+    String tagSelected(@PathVariable long projectId, @RequestParam(required = false) Long tagId,
+            @RequestParam(required = false) List<Long> personIds, RedirectAttributes redirect) {
+        Project project = access.project(projectId, Capability.OPERATE);
+        try {
+            if (tagId == null) {
+                throw new InvalidInputException("tagId", "choose a tag");
+            }
+            int added = tags.tag(project, tagId, personIds == null ? List.of() : personIds, access.current().name()).entered().size();
+            redirect.addFlashAttribute("tagged", added);
+            return "redirect:/p/" + project.id() + "/people?tag=" + tagId;
+        }
+        catch (InvalidInputException | ConflictException e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+            return "redirect:/p/" + project.id() + "/people";
+        }
     }
 
     private String editor(Project project, Tag tag, String name, String description, Long groupId, boolean ruled, String rule, Model model) {

@@ -221,4 +221,21 @@ class SegmentPagesTests {
                 today.minusDays(3), 0);
         assertThat(count(java.net.URLDecoder.decode(later.substring(later.indexOf("rule=") + 5), StandardCharsets.UTF_8))).contains(">2<");
     }
+
+    @Test
+    void operatorsTagPersonsSelectedInThePersonList() throws Exception {
+        String people = "/p/" + shop.project.id() + "/people";
+        assertThat(page(people, shop.operator)).doesNotContain("data-bulk-tag");
+        Tag vip = tags.create(shop.project, new Tag.Draft("VIP", "", null, null), "test");
+        assertThat(page(people, shop.operator)).contains("data-bulk-tag").contains("form=\"bulk-tag\"");
+        assertThat(page(people, shop.viewer)).doesNotContain("data-bulk-tag");
+
+        mvc.perform(post(people + "/tag").with(user(shop.operator)).with(csrf()).param("tagId", Long.toString(vip.id()))
+                        .param("personIds", "3", "2", "40"))
+                .andExpect(status().is3xxRedirection());
+        String tagged = page(people + "?tag=" + vip.id(), shop.viewer);
+        assertThat(tagged).contains("3 persons").contains("data-person=\"1\"").contains("data-person=\"3\"").contains("data-person=\"40\"");
+        mvc.perform(post(people + "/tag").with(user(shop.viewer)).with(csrf()).param("tagId", Long.toString(vip.id())).param("personIds", "5"))
+                .andExpect(status().isForbidden());
+    }
 }
