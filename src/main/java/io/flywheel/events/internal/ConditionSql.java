@@ -22,6 +22,13 @@ import java.util.Map;
  */
 final class ConditionSql {
 
+    /**
+     * The events as RFM reads them, without the user id, which conditions do not need: orders are
+     * spread over every block of the events, so reading their user ids means decoding the whole
+     * column.
+     */
+    static final String ORDERS = "(SELECT project_id, event, person_id, ts, order_id, revenue, CAST(NULL AS VARCHAR) AS user_id FROM events)";
+
     /** The universe of every root of the project. */
     static final String EVERYONE = "everyone";
 
@@ -242,7 +249,7 @@ final class ConditionSql {
     private String rfm(PersonCondition.Rfm rfm, String universe) {
         String scores = sources.rfm().get(rfm.windowDays());
         if (scores == null) {
-            scores = define(DuckDbEventAnalytics.rfmScores(rfmScope(audience, rfm.windowDays())));
+            scores = define(DuckDbEventAnalytics.rfmScores(rfmScope(audience, rfm.windowDays()), ORDERS));
         }
         Sql sql = new Sql().append("SELECT person FROM " + scores + " WHERE r BETWEEN ? AND ? AND f BETWEEN ? AND ? AND m BETWEEN ? AND ?",
                 rfm.r().min(), rfm.r().max(), rfm.f().min(), rfm.f().max(), rfm.m().min(), rfm.m().max());

@@ -175,6 +175,12 @@ final class DuckDbPersonSets implements PersonSets {
                     .append(" SELECT * FROM members WHERE root IN (SELECT coalesce(m.root_id, d.person_id) FROM dirty_ids d "
                             + "LEFT JOIN person_merges m ON m.project_id = ? AND m.person_id = d.person_id)", projectId));
             execute(new Sql().append("CREATE TEMP TABLE dirty_roots AS SELECT DISTINCT root AS person FROM dirty_members"));
+            // the stored members among these persons and every id merged into them, of every set of the call, in one scan
+            List<String> keys = rules.stream().map(SetRule::key).toList();
+            execute(new Sql().append("CREATE TEMP TABLE dirty_stored AS SELECT s.set_key, s.person_id FROM person_sets s SEMI JOIN ("
+                    + "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members UNION SELECT person FROM dirty_roots) d "
+                    + "ON d.person_id = s.person_id WHERE s.project_id = ? AND s.set_key IN (" + Sql.placeholders(keys.size()) + ")", projectId)
+                    .append("", keys.toArray()));
             EventNeeds needs = new EventNeeds();
             rules.forEach(rule -> needs.add(rule.condition(), audience));
             // only the columns the rules read: the scan of every event reads each projected column in full
@@ -200,16 +206,22 @@ final class DuckDbPersonSets implements PersonSets {
             execute(new Sql().append("CREATE TEMP TABLE " + table + " AS WITH " + DuckDbPersons.MEMBERS, audience.projectId())
                     .include(compiler.expressions()).append(" SELECT DISTINCT person FROM " + result));
             fresh.put(rule.key(), table);
-            Sql stored = new Sql().append("SELECT person_id AS person FROM person_sets WHERE project_id = ? AND set_key = ?",
-                    audience.projectId(), rule.key());
-            if (incremental) {
-                stored.append(" AND (person_id IN (SELECT person_id FROM dirty_ids) OR person_id IN (SELECT person_id FROM dirty_members) "
-                        + "OR person_id IN (SELECT person FROM dirty_roots))");
+            Sql stored = incremental
+                    ? new Sql().append("SELECT person_id AS person FROM dirty_stored WHERE set_key = ?", rule.key())
+                    : new Sql().append("SELECT person_id AS person FROM person_sets WHERE project_id = ? AND set_key = ?", audience.projectId(),
+                            rule.key());
+            List<Long> entered = new ArrayList<>();
+            List<Long> exited = new ArrayList<>();
+            Sql difference = new Sql().append("SELECT coalesce(f.person, s.person), f.person IS NOT NULL FROM " + table + " f FULL JOIN (")
+                    .include(stored).append(") s ON s.person = f.person WHERE f.person IS NULL OR s.person IS NULL ORDER BY 1");
+            try (PreparedStatement statement = reader.prepareStatement(difference.text())) {
+                difference.bind(statement);
+                try (ResultSet row = statement.executeQuery()) {
+                    while (row.next()) {
+                        (row.getBoolean(2) ? entered : exited).add(row.getLong(1));
+                    }
+                }
             }
-            List<Long> entered = ids(new Sql().append("SELECT person FROM " + table + " EXCEPT SELECT person FROM (").include(stored)
-                    .append(") ORDER BY 1"));
-            List<Long> exited = ids(new Sql().append("SELECT person FROM (").include(stored).append(") EXCEPT SELECT person FROM " + table
-                    + " ORDER BY 1"));
             return new Changes(rule.key(), entered, exited);
         }
 
@@ -224,8 +236,8 @@ final class DuckDbPersonSets implements PersonSets {
                 return;
             }
             int longest = found.stream().mapToInt(PersonCondition.Rfm::windowDays).max().orElseThrow();
-            execute(new Sql().append("CREATE TEMP TABLE rfm_orders AS SELECT project_id, event, person_id, ts, order_id, revenue, user_id "
-                    + "FROM events WHERE project_id = ? AND (event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?))",
+            execute(new Sql().append("CREATE TEMP TABLE rfm_orders AS SELECT * FROM " + ConditionSql.ORDERS
+                    + " WHERE project_id = ? AND (event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?))",
                     audience.projectId(), ConditionSql.rfmScope(audience, longest).start()));
             for (PersonCondition.Rfm scores : found) {
                 if (!rfm.containsKey(scores.windowDays())) {
@@ -237,23 +249,15 @@ final class DuckDbPersonSets implements PersonSets {
             }
         }
 
-        private List<Long> ids(Sql sql) throws SQLException {
-            List<Long> ids = new ArrayList<>();
-            try (PreparedStatement statement = reader.prepareStatement(sql.text())) {
-                sql.bind(statement);
-                try (ResultSet row = statement.executeQuery()) {
-                    while (row.next()) {
-                        ids.add(row.getLong(1));
-                    }
-                }
-            }
-            return ids;
-        }
-
         private void execute(Sql sql) throws SQLException {
+            long started = System.nanoTime();
             try (PreparedStatement statement = reader.prepareStatement(sql.text())) {
                 sql.bind(statement);
                 statement.execute();
+            }
+            if (log.isDebugEnabled()) {
+                String text = sql.text();
+                log.debug("{} ms: {}", (System.nanoTime() - started) / 1_000_000, text.substring(0, Math.min(60, text.length())));
             }
         }
     }
@@ -502,13 +506,22 @@ final class DuckDbPersonSets implements PersonSets {
         return sizes(projectId, null);
     }
 
+    /**
+     * Members are counted as roots: rows of persons merged away since they were stored count once
+     * with their root. Counted without a distinct count over every row: stored rows of persons
+     * never merged away plus the roots of the others that are no members under their own id.
+     */
     private Map<String, Long> sizes(long projectId, List<String> keys) {
-        Sql sql = new Sql().append("SELECT s.set_key, count(DISTINCT coalesce(m.root_id, s.person_id)) FROM person_sets s "
-                + "LEFT JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id WHERE s.project_id = ?", projectId);
-        if (keys != null) {
-            sql.append(" AND s.set_key IN (" + Sql.placeholders(keys.size()) + ")", keys.toArray());
-        }
-        sql.append(" GROUP BY 1 ORDER BY 1");
+        String only = keys == null ? "" : " AND s.set_key IN (" + Sql.placeholders(keys.size()) + ")";
+        Object[] keyValues = keys == null ? new Object[0] : keys.toArray();
+        Sql sql = new Sql().append("SELECT set_key, sum(n) FROM (SELECT s.set_key, count(*) AS n FROM person_sets s WHERE s.project_id = ?"
+                        + only, projectId).append("", keyValues)
+                .append(" AND s.person_id NOT IN (SELECT person_id FROM person_merges WHERE project_id = ?) GROUP BY 1", projectId)
+                .append(" UNION ALL SELECT g.set_key, count(DISTINCT g.root) FROM (SELECT s.set_key, m.root_id AS root FROM person_sets s "
+                        + "JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id WHERE s.project_id = ?" + only + ") g",
+                        projectId).append("", keyValues)
+                .append(" WHERE NOT EXISTS (SELECT 1 FROM person_sets o WHERE o.project_id = ? AND o.set_key = g.set_key AND o.person_id = g.root)"
+                        + " GROUP BY 1) GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1", projectId);
         Map<String, Long> sizes = new TreeMap<>();
         read(sql, row -> sizes.put(row.getString(1), row.getLong(2)));
         return sizes;

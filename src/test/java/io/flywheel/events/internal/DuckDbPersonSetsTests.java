@@ -356,6 +356,9 @@ class DuckDbPersonSetsTests {
         store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(1, 4, 5, NOW)), "wal", 3));
         Map<Long, Set<Long>> changed = sets.drainChanged();
         assertThat(changed.get(1L)).containsExactlyInAnyOrder(4L, 5L);
+        assertThat(sets.sizes(1)).as("before the refresh, 4 counts as 5: once in segment:4, where 5 is a member too")
+                .containsEntry("segment:3", 2L).containsEntry("segment:4", 3L);
+        assertThat(members(new InSet("segment:3"))).containsExactly(3L, 5L);
 
         List<SetChange> incremental = sets.refresh(AUDIENCE, rules, changed.get(1L));
         assertThat(incremental.get(0).exited()).containsExactly(4L);
