@@ -76,6 +76,34 @@ public final class RuleGraph {
         return ordered().stream().filter(rule -> wanted.contains(rule.key())).toList();
     }
 
+    /**
+     * The sets whose rules change truth as time passes without new events or traits: a window of
+     * the last D days, RFM (computed as of today) and lifecycle stages (recomputed from activity).
+     * Windows between fixed dates do not slide: events arriving in them refresh their persons.
+     */
+    public List<String> sliding() {
+        return rules.entrySet().stream().filter(entry -> slides(entry.getValue())).map(Map.Entry::getKey).toList();
+    }
+
+    static boolean slides(PersonCondition condition) {
+        if (condition instanceof PersonCondition.All all) {
+            return all.conditions().stream().anyMatch(RuleGraph::slides);
+        }
+        if (condition instanceof PersonCondition.Any any) {
+            return any.conditions().stream().anyMatch(RuleGraph::slides);
+        }
+        if (condition instanceof PersonCondition.Not not) {
+            return slides(not.condition());
+        }
+        if (condition instanceof PersonCondition.Did did) {
+            return did.window().lastDays() != null;
+        }
+        if (condition instanceof PersonCondition.Sequence sequence) {
+            return sequence.window().lastDays() != null;
+        }
+        return condition instanceof PersonCondition.Rfm || condition instanceof PersonCondition.Stage;
+    }
+
     /** The rule-kept sets whose rules refer to {@code key} directly. */
     public List<String> referring(String key) {
         return rules.entrySet().stream().filter(entry -> RuleJson.references(entry.getValue()).contains(key)).map(Map.Entry::getKey).toList();

@@ -40,8 +40,9 @@ import org.springframework.transaction.support.TransactionOperations;
  * <li>sets whose rule changed are evaluated for everyone, with the sets that refer to them;</li>
  * <li>the persons whose events, traits or merges changed since the last round (and persons tagged by
  * hand) are evaluated again in every rule set of their project, in dependency order, in one call;</li>
- * <li>every rule set of a project is evaluated for everyone at start, every {@code fullRefreshInterval}
- * and after midnight in the project's zone, because "last D days" windows slide on their own.</li>
+ * <li>every rule set of a project is evaluated for everyone at start; rules whose truth slides with
+ * time ("last D days", RFM as of today, lifecycle stages) and the sets referring to them again every
+ * {@code fullRefreshInterval} and after midnight in the project's zone.</li>
  * </ol>
  *
  * Who entered and who left is published as {@link Segment.MembershipChanged} and
@@ -182,10 +183,22 @@ public class SetRefresher implements SmartLifecycle {
             return;
         }
         if (fullRefreshDue(projectId, audience)) {
-            refresh(audience, all, null);
+            boolean first = !lastFull.containsKey(projectId);
+            Set<String> keys = new HashSet<>(graph.sliding());
+            if (changed != null) {
+                keys.addAll(changed);
+            }
+            // at start everything; later only what slides with time (and what refers to it)
+            List<SetRule> rules = first ? all : graph.withDependents(keys);
+            if (!rules.isEmpty()) {
+                refresh(audience, rules, null);
+            }
             lastFull.put(projectId, now);
             lastFullDay.put(projectId, LocalDate.ofInstant(now, audience.zone()));
-            return;
+            if (first) {
+                return;
+            }
+            changed = null;
         }
         if (changed != null && !changed.isEmpty()) {
             List<SetRule> rules = graph.withDependents(changed);

@@ -58,6 +58,10 @@ final class FakePersonSets implements PersonSets {
         if (condition instanceof PersonCondition.InSet set) {
             return members(projectId, set.key()).contains(person);
         }
+        if (condition instanceof PersonCondition.Did did) {
+            // behaviour stands in as a trait "did:<event>" of the person, whatever the window
+            return "yes".equals(persons.get(projectId).get(person).get("did:" + did.event()));
+        }
         if (condition instanceof PersonCondition.Trait trait && trait.operator() == EventFilter.Operator.EQUALS) {
             return trait.values().contains(persons.get(projectId).get(person).get(trait.key()));
         }

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flywheel.events.EventFilter;
 import io.flywheel.events.PersonCondition;
 import io.flywheel.events.PersonCondition.All;
+import io.flywheel.events.PersonCondition.Count;
+import io.flywheel.events.PersonCondition.Did;
 import io.flywheel.events.PersonCondition.InSet;
 import io.flywheel.events.PersonCondition.Trait;
+import io.flywheel.events.PersonCondition.Window;
 import io.flywheel.people.Segment;
 import io.flywheel.people.Segments;
 import io.flywheel.people.SetSize;
@@ -161,9 +164,15 @@ class SetRefresherTests {
     }
 
     @Test
-    void refreshesEveryoneEveryTenMinutesAndAfterMidnightInTheProjectsZone() {
+    void refreshesWhatSlidesWithTimeEveryTenMinutesAndAfterMidnightInTheProjectsZone() {
         Segment shanghai = create("上海", trait("city", "上海"));
+        Segment buyers = create("buyers", new Did("Order Completed", List.of(), Count.atLeast(1), Window.lastDays(30)));
+        Segment shanghaiBuyers = create("上海 buyers", new All(List.of(new InSet(buyers.key()), new InSet(shanghai.key()))));
+        Segment between = create("November", new Did("Order Completed", List.of(), Count.atLeast(1),
+                new Window(null, LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30))));
         refresher.round();
+        assertThat(sets.refreshes).as("everything at start").hasSize(1).allMatch(line -> line.endsWith("everyone")
+                && line.contains(shanghai.key()) && line.contains(between.key()));
         sets.refreshes.clear();
 
         clock.move(Duration.ofMinutes(9).plusSeconds(59));
@@ -171,15 +180,20 @@ class SetRefresherTests {
         assertThat(sets.refreshes).isEmpty();
         clock.move(Duration.ofSeconds(1));
         refresher.round();
-        assertThat(sets.refreshes).containsExactly("[" + shanghai.key() + "] everyone");
+        assertThat(sets.refreshes).as("only what slides, and what refers to it")
+                .containsExactly("[" + buyers.key() + ", " + shanghaiBuyers.key() + "] everyone");
 
         sets.refreshes.clear();
         clock.set(LocalDate.of(2026, 11, 20).atTime(23, 59, 59).atZone(SHANGHAI).toInstant());
         refresher.round();
         sets.refreshes.clear();
         clock.move(Duration.ofSeconds(2));
+        sets.person(project.id(), 2, "did:Order Completed", "yes");
         refresher.round();
-        assertThat(sets.refreshes).as("a new day in Shanghai").containsExactly("[" + shanghai.key() + "] everyone");
+        assertThat(sets.refreshes).as("a new day in Shanghai, then the changed person").containsExactly(
+                "[" + buyers.key() + ", " + shanghaiBuyers.key() + "] everyone",
+                "[" + between.key() + ", " + buyers.key() + ", " + shanghai.key() + ", " + shanghaiBuyers.key() + "] [2]");
+        assertThat(sets.members(project.id(), shanghaiBuyers.key())).containsExactly(2L);
     }
 
     @Test
