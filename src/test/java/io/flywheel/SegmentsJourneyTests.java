@@ -90,7 +90,7 @@ class SegmentsJourneyTests {
         WebElement event = condition("rule.all[1]").findElement(By.cssSelector("[data-field=event]"));
         event.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
         await().atMost(WAIT).until(() -> condition("rule.all[1]").getAttribute("class").contains("invalid"));
-        assertThat(condition("rule.all[1]").findElement(By.cssSelector("[data-rule-error]")).getText()).contains("non-empty string");
+        assertThat(condition("rule.all[1]").findElement(By.cssSelector("[data-rule-error]")).getText()).isEqualTo("Fill in this field.");
         assertThat(condition("rule.all[0]").getAttribute("class")).doesNotContain("invalid");
         Browser.screenshot(browser, "segments-editor-error");
 

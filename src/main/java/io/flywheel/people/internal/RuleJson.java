@@ -140,7 +140,7 @@ public final class RuleJson {
     private static PersonCondition group(String kind, JsonNode value, String path, int depth, int[] conditions) {
         checkDepth(path, depth);
         if (value == null || !value.isArray() || value.isEmpty()) {
-            throw new InvalidInputException(path, path + " must be a non-empty array of conditions");
+            throw new InvalidInputException(path, path + " must be a non-empty array of conditions", "rule.error.emptyGroup");
         }
         List<PersonCondition> members = new ArrayList<>();
         for (int i = 0; i < value.size(); i++) {
@@ -152,7 +152,8 @@ public final class RuleJson {
     private static Trait trait(JsonNode node, JsonNode key, String at, String path) {
         String name = text(key, path);
         if (!io.flywheel.events.PersonQuery.isValidTraitKey(name) || name.isBlank()) {
-            throw new InvalidInputException(path, "a trait name has 1 to 200 characters and no quotes, backslashes or control characters");
+            throw new InvalidInputException(path, "a trait name has 1 to 200 characters and no quotes, backslashes or control characters",
+                    "rule.error.name");
         }
         EventFilter.Operator operator = operator(node.get("operator"), at + ".operator");
         List<String> values = values(node, at);
@@ -160,7 +161,7 @@ public final class RuleJson {
             return new Trait(name, operator, values);
         }
         catch (IllegalArgumentException e) {
-            throw new InvalidInputException(at + ".value", lower(e));
+            throw new InvalidInputException(at + ".value", lower(e), "rule.error.value");
         }
     }
 
@@ -182,7 +183,7 @@ public final class RuleJson {
                 throw new InvalidInputException(at + "." + name, "use one of atLeast, atMost and exactly");
             }
             if (!value.canConvertToLong() || !value.isIntegralNumber() || value.asLong() < 0 || value.asLong() > 1_000_000_000L) {
-                throw new InvalidInputException(at + "." + name, name + " must be a whole number from 0");
+                throw new InvalidInputException(at + "." + name, name + " must be a whole number from 0", "rule.error.count");
             }
             Count.Comparison comparison = switch (name) {
                 case "atLeast" -> Count.Comparison.AT_LEAST;
@@ -201,7 +202,7 @@ public final class RuleJson {
         Integer days = null;
         if (lastDays != null && !lastDays.isNull()) {
             if (!lastDays.isIntegralNumber() || lastDays.asLong() < 1 || lastDays.asLong() > 3660) {
-                throw new InvalidInputException(at + ".lastDays", "lastDays must be a whole number from 1 to 3660");
+                throw new InvalidInputException(at + ".lastDays", "lastDays must be a whole number from 1 to 3660", "rule.error.days");
             }
             days = lastDays.asInt();
         }
@@ -209,7 +210,7 @@ public final class RuleJson {
             throw new InvalidInputException(at + ".lastDays", "a window is either lastDays or from/to, not both");
         }
         if (from != null && to != null && to.isBefore(from)) {
-            throw new InvalidInputException(at + ".to", "to must not be before from");
+            throw new InvalidInputException(at + ".to", "to must not be before from", "rule.error.dates");
         }
         return new Window(days, from, to);
     }
@@ -222,7 +223,7 @@ public final class RuleJson {
             return LocalDate.parse(text(node, at));
         }
         catch (DateTimeParseException e) {
-            throw new InvalidInputException(at, at + " must be a day such as 2026-03-01");
+            throw new InvalidInputException(at, at + " must be a day such as 2026-03-01", "rule.error.date");
         }
     }
 
@@ -241,10 +242,10 @@ public final class RuleJson {
             duration = Duration.parse(text(within, at + ".within"));
         }
         catch (DateTimeParseException e) {
-            throw new InvalidInputException(at + ".within", "within must be an ISO-8601 duration such as P1D or PT2H");
+            throw new InvalidInputException(at + ".within", "within must be an ISO-8601 duration such as P1D or PT2H", "rule.error.duration");
         }
         if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofDays(3660)) > 0) {
-            throw new InvalidInputException(at + ".within", "within must be positive and at most 3660 days");
+            throw new InvalidInputException(at + ".within", "within must be positive and at most 3660 days", "rule.error.duration");
         }
         return new Sequence(first, then, duration, window(node, at));
     }
@@ -284,7 +285,7 @@ public final class RuleJson {
         JsonNode window = node.get("windowDays");
         if (window != null && !window.isNull()) {
             if (!window.isIntegralNumber() || window.asLong() < 1 || window.asLong() > 3660) {
-                throw new InvalidInputException(path + ".windowDays", "windowDays must be a whole number from 1 to 3660");
+                throw new InvalidInputException(path + ".windowDays", "windowDays must be a whole number from 1 to 3660", "rule.error.days");
             }
             windowDays = window.asInt();
         }
@@ -365,7 +366,7 @@ public final class RuleJson {
                 filters.add(new EventFilter(property, operator, values(filter, path)));
             }
             catch (IllegalArgumentException e) {
-                throw new InvalidInputException(path + ".value", lower(e));
+                throw new InvalidInputException(path + ".value", lower(e), "rule.error.value");
             }
         }
         return filters;
@@ -377,7 +378,7 @@ public final class RuleJson {
         }
         if (property.isBlank() || property.length() > 200 || property.contains("\"") || property.contains("'") || property.contains("\\")
                 || property.contains("..") || property.startsWith(".") || property.endsWith(".")) {
-            throw new InvalidInputException(at, "'" + property + "' is not a usable property name");
+            throw new InvalidInputException(at, "'" + property + "' is not a usable property name", "rule.error.name");
         }
     }
 
@@ -413,7 +414,7 @@ public final class RuleJson {
 
     private static List<String> texts(JsonNode node, String at, int min) {
         if (node == null || !node.isArray() || node.size() < min) {
-            throw new InvalidInputException(at, at + " must be an array" + (min > 0 ? " with at least " + min + " value" : ""));
+            throw new InvalidInputException(at, at + " must be an array" + (min > 0 ? " with at least " + min + " value" : ""), "rule.error.choose");
         }
         if (node.size() > MAX_VALUES) {
             throw new InvalidInputException(at, "at most " + MAX_VALUES + " values");
@@ -438,7 +439,7 @@ public final class RuleJson {
 
     private static String text(JsonNode node, String at) {
         if (node == null || node.isNull() || !node.isString() || node.asString().isBlank()) {
-            throw new InvalidInputException(at, at + " must be a non-empty string");
+            throw new InvalidInputException(at, at + " must be a non-empty string", "rule.error.text");
         }
         String text = node.asString().strip();
         if (text.length() > 200) {

@@ -94,7 +94,11 @@ class SegmentPagesTests {
         String error = count("{\"all\": [{\"trait\": \"city\", \"value\": \"杭州\"}, {\"did\": \"\"}]}");
         assertThat(error).contains("data-count-error").contains("data-error-path=\"rule.all[1].did\"");
         assertThat(count("{\"all\": [")).contains("data-error-path=\"rule\"").contains("not valid JSON");
-        assertThat(count("{\"all\": []}")).contains("data-error-path=\"rule.all\"");
+        assertThat(count("{\"all\": []}")).contains("data-error-path=\"rule.all\"").contains("Add at least one condition");
+        String chinese = mvc.perform(post(base + "/count").param("lang", "zh-CN").with(user(shop.viewer)).with(csrf())
+                .param("rule", "{\"all\": [{\"did\": \"\"}]}")).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(chinese).contains("请填写此项").contains("data-error-path=\"rule.all[0].did\"");
     }
 
     @Test
