@@ -119,6 +119,21 @@ class SegmentsJourneyTests {
         browser.findElement(By.cssSelector("tr[data-member='1'] a")).click();
         await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector("[data-person-name]")).isEmpty());
         assertThat(browser.findElement(By.cssSelector("[data-person-name]")).getText()).isEqualTo("李雷");
+        await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector("[data-person-segments] [data-segment] a")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector("[data-person-segments] [data-segment] a")).getText()).isEqualTo("杭州 buyers");
+        Browser.screenshot(browser, "segments-profile");
+
+        browser.get("http://localhost:" + port + "/p/" + shop.project.id() + "/segments/new?lang=zh-CN");
+        await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector("[data-path='rule'] [data-add-group]")).isEmpty());
+        browser.findElement(By.cssSelector("[data-path='rule'] > .rule-actions [data-add-group]")).click();
+        condition("rule.all[0].any[0]").findElement(By.cssSelector("[data-field=kind] option[value=stage]")).click();
+        await().atMost(WAIT).until(() -> "stage".equals(condition("rule.all[0].any[0]").getAttribute("data-kind")));
+        browser.findElement(By.cssSelector("[data-path='rule.all[0]'] > .rule-actions [data-add-condition]")).click();
+        condition("rule.all[0].any[1]").findElement(By.cssSelector("[data-field=kind] option[value=rfm]")).click();
+        await().atMost(WAIT).until(() -> "rfm".equals(condition("rule.all[0].any[1]").getAttribute("data-kind")));
+        awaitCount("1"); // 李雷 has RFM scores; nobody has a lifecycle stage yet
+        assertThat(browser.findElement(By.id("rule")).getAttribute("value")).contains("\"any\"").contains("\"stage\"").contains("\"rfm\"");
+        Browser.screenshot(browser, "segments-editor-zh");
 
         browser.get(segments);
         List<WebElement> rows = browser.findElements(By.cssSelector("table[data-segments] tbody tr"));
