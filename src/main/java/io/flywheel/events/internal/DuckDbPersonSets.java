@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Person sets in DuckDB. Conditions compile to SQL ({@link ConditionSql}) that runs on a reader,
  * so evaluating never blocks ingestion; members live in {@code person_sets} (project, set key, root
- * person id, since) next to the events. A refresh evaluates every rule on one reader snapshot,
- * computes who entered and who left, and only then writes those changes in one short transaction
- * under the store's write lock.
+ * person id, since) next to the events. A refresh evaluates every rule on a reader, computes who
+ * entered and who left, and only then writes those changes in one short transaction under the
+ * store's write lock.
  */
 final class DuckDbPersonSets implements PersonSets {
 
@@ -110,9 +110,11 @@ final class DuckDbPersonSets implements PersonSets {
                 evaluation.precomputeRfm(rules);
                 log.debug("Refresh of {} sets for {} persons prepared in {} ms", rules.size(), onlyPersons == null ? "all" : onlyPersons.size(),
                         (System.nanoTime() - started) / 1_000_000);
+                Set<String> referenced = new java.util.HashSet<>();
+                rules.forEach(rule -> collectSets(rule.condition(), referenced));
                 for (int i = 0; i < rules.size(); i++) {
                     long rule = System.nanoTime();
-                    changes.add(evaluation.refresh(rules.get(i), "fresh_" + i));
+                    changes.add(evaluation.refresh(rules.get(i), "fresh_" + i, referenced.contains(rules.get(i).key())));
                     log.debug("Set {} evaluated in {} ms", rules.get(i).key(), (System.nanoTime() - rule) / 1_000_000);
                 }
             }
@@ -131,7 +133,7 @@ final class DuckDbPersonSets implements PersonSets {
     }
 
     /**
-     * Rules evaluated on one reader snapshot. With dirty persons: {@code dirty_ids} (as given),
+     * Rules evaluated on one reader connection. With dirty persons: {@code dirty_ids} (as given),
      * {@code dirty_members} (the person rows of their roots), {@code dirty_roots} (those roots) and
      * {@code dirty_events} (the events of those roots that any rule can read) are temporary tables
      * shared by every rule.
@@ -199,20 +201,32 @@ final class DuckDbPersonSets implements PersonSets {
             execute(events);
         }
 
-        Changes refresh(SetRule rule, String table) throws SQLException {
+        /**
+         * Evaluates a rule and compares with the stored members; the new members are kept in a
+         * temporary table only when a later rule of the call refers to the set ({@code referenced}).
+         */
+        Changes refresh(SetRule rule, String table, boolean referenced) throws SQLException {
             ConditionSql compiler = new ConditionSql(audience, sources);
             String universe = incremental ? "dirty_roots" : ConditionSql.EVERYONE;
             String result = compiler.compile(rule.condition(), universe);
-            execute(new Sql().append("CREATE TEMP TABLE " + table + " AS WITH " + DuckDbPersons.MEMBERS, audience.projectId())
-                    .include(compiler.expressions()).append(" SELECT DISTINCT person FROM " + result));
-            fresh.put(rule.key(), table);
+            Sql members = new Sql().append("WITH " + DuckDbPersons.MEMBERS, audience.projectId()).include(compiler.expressions());
+            String matching;
+            if (referenced) {
+                execute(new Sql().append("CREATE TEMP TABLE " + table + " AS ").include(members).append(" SELECT DISTINCT person FROM " + result));
+                fresh.put(rule.key(), table);
+                matching = table;
+                members = new Sql();
+            }
+            else {
+                matching = "(SELECT DISTINCT person FROM " + result + ")";
+            }
             Sql stored = incremental
                     ? new Sql().append("SELECT person_id AS person FROM dirty_stored WHERE set_key = ?", rule.key())
                     : new Sql().append("SELECT person_id AS person FROM person_sets WHERE project_id = ? AND set_key = ?", audience.projectId(),
                             rule.key());
             List<Long> entered = new ArrayList<>();
             List<Long> exited = new ArrayList<>();
-            Sql difference = new Sql().append("SELECT coalesce(f.person, s.person), f.person IS NOT NULL FROM " + table + " f FULL JOIN (")
+            Sql difference = members.append(" SELECT coalesce(f.person, s.person), f.person IS NOT NULL FROM " + matching + " f FULL JOIN (")
                     .include(stored).append(") s ON s.person = f.person WHERE f.person IS NULL OR s.person IS NULL ORDER BY 1");
             try (PreparedStatement statement = reader.prepareStatement(difference.text())) {
                 difference.bind(statement);
@@ -268,6 +282,15 @@ final class DuckDbPersonSets implements PersonSets {
         }
         for (PersonCondition child : children(condition)) {
             collectRfm(child, found);
+        }
+    }
+
+    private static void collectSets(PersonCondition condition, Set<String> keys) {
+        if (condition instanceof PersonCondition.InSet set) {
+            keys.add(set.key());
+        }
+        for (PersonCondition child : children(condition)) {
+            collectSets(child, keys);
         }
     }
 
