@@ -76,15 +76,24 @@ public class People {
     }
 
     public Page<PersonListItem> search(long projectId, PersonQuery query, PageRequest page) {
-        Page<PersonSummary> persons = events.persons(projectId, query, page);
+        return items(events.persons(projectId, query, page));
+    }
+
+    /** A page of persons as the person list shows them. */
+    public Page<PersonListItem> items(Page<PersonSummary> persons) {
         List<PersonListItem> items = new ArrayList<>(persons.items().size());
         for (PersonSummary person : persons.items()) {
-            Map<String, Object> traits = traits(person.traits());
-            items.add(new PersonListItem(person.personId(), text(traits.get("name")), person.userId(), text(traits.get("city")),
-                    text(traits.get("gender")), text(traits.get("age_band")), person.firstTouchChannel(), person.firstSeen(),
-                    person.lastSeen(), person.events()));
+            items.add(item(person));
         }
         return new Page<>(items, persons.page(), persons.size(), persons.total());
+    }
+
+    /** A person as the person list shows it. */
+    public PersonListItem item(PersonSummary person) {
+        Map<String, Object> traits = traits(person.traits());
+        return new PersonListItem(person.personId(), text(traits.get("name")), person.userId(), text(traits.get("city")),
+                text(traits.get("gender")), text(traits.get("age_band")), person.firstTouchChannel(), person.firstSeen(),
+                person.lastSeen(), person.events());
     }
 
     /** The person's profile; a merged person answers its root's. */

@@ -2,12 +2,17 @@ package io.flywheel.people.web;
 
 import io.flywheel.events.Event;
 import io.flywheel.events.EventAnalytics;
+import io.flywheel.events.LifecycleStage;
+import io.flywheel.events.PersonCondition;
 import io.flywheel.events.PersonDeleted;
 import io.flywheel.events.PersonQuery;
 import io.flywheel.people.People;
 import io.flywheel.people.PersonExport;
 import io.flywheel.people.PersonListItem;
 import io.flywheel.people.PersonView;
+import io.flywheel.people.Segments;
+import io.flywheel.people.Tag;
+import io.flywheel.people.Tags;
 import io.flywheel.platform.Access;
 import io.flywheel.platform.Capability;
 import io.flywheel.platform.Project;
@@ -20,9 +25,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -51,12 +58,16 @@ class PeopleController {
     private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final People people;
+    private final Segments segments;
+    private final Tags tags;
     private final EventAnalytics analytics;
     private final Access access;
     private final JsonMapper json;
 
-    PeopleController(People people, EventAnalytics analytics, Access access, JsonMapper json) {
+    PeopleController(People people, Segments segments, Tags tags, EventAnalytics analytics, Access access, JsonMapper json) {
         this.people = people;
+        this.segments = segments;
+        this.tags = tags;
         this.analytics = analytics;
         this.access = access;
         this.json = json;
@@ -75,8 +86,10 @@ class PeopleController {
     Object list(@PathVariable long projectId, @RequestParam(required = false) String q, @RequestParam(required = false) String channel,
             @RequestParam(required = false) String trait, @RequestParam(required = false) String value,
             @RequestParam(required = false) String sort, @RequestParam(required = false) String dir,
-            @RequestParam(required = false) Integer page, @RequestParam(required = false) String format, Model model) {
+            @RequestParam(required = false) Integer page, @RequestParam(required = false) String format,
+            @RequestParam(required = false) Long tag, @RequestParam(required = false) String stage, Model model) {
         Project project = access.project(projectId, Capability.READ);
+        PersonCondition condition = condition(project, tag, stage, model);
         PersonQuery.Sort order = sort(sort);
         boolean ascending = "asc".equals(dir);
         PersonQuery query;
@@ -88,9 +101,9 @@ class PeopleController {
             query = new PersonQuery(q, channel, null, null, order, ascending);
         }
         if ("csv".equals(format)) {
-            return csv(project, query);
+            return csv(project, query, condition);
         }
-        Page<PersonListItem> persons = people.search(project.id(), query, new PageRequest(page == null ? 0 : page, PAGE_SIZE));
+        Page<PersonListItem> persons = search(project, query, condition, new PageRequest(page == null ? 0 : page, PAGE_SIZE));
         model.addAttribute("project", project);
         model.addAttribute("persons", persons);
         model.addAttribute("rows", persons.items().stream().map(item -> row(project, item)).toList());
@@ -101,15 +114,44 @@ class PeopleController {
         model.addAttribute("sort", sortName(order));
         model.addAttribute("dir", ascending ? "asc" : "desc");
         model.addAttribute("sortLinks", sortLinks(order, ascending));
-        model.addAttribute("filtered", query.text() != null || query.channel() != null || query.traitKey() != null);
+        model.addAttribute("filtered", query.text() != null || query.channel() != null || query.traitKey() != null || condition != null);
+        model.addAttribute("tag", condition == null ? null : tag);
+        model.addAttribute("stage", condition == null ? null : stage);
+        model.addAttribute("tags", tags.list(project.id()));
+        model.addAttribute("manualTags", tags.list(project.id()).stream().filter(Tag::manual).toList());
         model.addAttribute("canOperate", access.current().can(Capability.OPERATE));
+        model.addAttribute("stages", List.of(LifecycleStage.values()).stream().map(LifecycleStage::key).toList());
         return "people/list";
     }
 
-    private ResponseEntity<byte[]> csv(Project project, PersonQuery query) {
+    /** The tag and stage filters as a condition on persons, null for none. */
+    private PersonCondition condition(Project project, Long tag, String stage, Model model) {
+        List<PersonCondition> conditions = new ArrayList<>();
+        if (tag != null) {
+            conditions.add(new PersonCondition.InSet(tags.get(project.id(), tag).key()));
+        }
+        if (stage != null && !stage.isBlank()) {
+            try {
+                conditions.add(new PersonCondition.Stage(Set.of(LifecycleStage.ofKey(stage.strip()))));
+            }
+            catch (IllegalArgumentException e) {
+                model.addAttribute("error", e.getMessage());
+            }
+        }
+        return conditions.isEmpty() ? null : conditions.size() == 1 ? conditions.get(0) : new PersonCondition.All(conditions);
+    }
+
+    private Page<PersonListItem> search(Project project, PersonQuery query, PersonCondition condition, PageRequest page) {
+        if (condition == null) {
+            return people.search(project.id(), query, page);
+        }
+        return people.items(segments.matching(project, condition, query, page));
+    }
+
+    private ResponseEntity<byte[]> csv(Project project, PersonQuery query, PersonCondition condition) {
         StringBuilder out = new StringBuilder("\uFEFFperson,name,user id,city,gender,age band,first-touch channel,first seen,last seen,events\r\n");
         for (int page = 0; page * PageRequest.MAX_SIZE < CSV_LIMIT; page++) {
-            Page<PersonListItem> batch = people.search(project.id(), query, new PageRequest(page, PageRequest.MAX_SIZE));
+            Page<PersonListItem> batch = search(project, query, condition, new PageRequest(page, PageRequest.MAX_SIZE));
             for (PersonListItem item : batch.items()) {
                 Row row = row(project, item);
                 List<String> cells = List.of(Long.toString(row.personId()), text(row.name()), text(row.userId()), text(row.city()),

@@ -1,0 +1,111 @@
+package io.flywheel.people.internal;
+
+import io.flywheel.events.PersonCondition;
+import io.flywheel.events.PersonSets.SetRule;
+import io.flywheel.shared.InvalidInputException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The rule-kept sets of a project (segments and rule tags) and the sets their rules refer to:
+ * the order in which to refresh them (every set after the sets it refers to), cycles, and which
+ * sets depend on a given one.
+ */
+public final class RuleGraph {
+
+    private final Map<String, PersonCondition> rules;
+
+    /** @param rules the rule of each rule-kept set, by key */
+    public RuleGraph(Map<String, PersonCondition> rules) {
+        this.rules = new LinkedHashMap<>(rules);
+    }
+
+    /**
+     * Every rule in refresh order: a set comes after every set its rule refers to, otherwise in
+     * the given order.
+     *
+     * @throws InvalidInputException on field {@code rule} when rules refer to each other in a cycle
+     */
+    public List<SetRule> ordered() {
+        List<SetRule> ordered = new ArrayList<>();
+        Set<String> done = new HashSet<>();
+        for (String key : rules.keySet()) {
+            visit(key, done, new LinkedHashSet<>(), ordered);
+        }
+        return ordered;
+    }
+
+    private void visit(String key, Set<String> done, LinkedHashSet<String> path, List<SetRule> ordered) {
+        if (done.contains(key) || !rules.containsKey(key)) {
+            return;
+        }
+        if (!path.add(key)) {
+            List<String> cycle = new ArrayList<>(path);
+            cycle = cycle.subList(cycle.indexOf(key), cycle.size());
+            throw new InvalidInputException("rule", "rules refer to each other in a cycle: " + String.join(" → ", cycle) + " → " + key,
+                    "segments.error.cycle", String.join(" → ", cycle) + " → " + key);
+        }
+        for (String reference : RuleJson.references(rules.get(key))) {
+            visit(reference, done, path, ordered);
+        }
+        path.remove(key);
+        done.add(key);
+        ordered.add(new SetRule(key, rules.get(key)));
+    }
+
+    /** The given sets and every rule-kept set that refers to them, directly or not, in refresh order. */
+    public List<SetRule> withDependents(Collection<String> keys) {
+        Map<String, Set<String>> dependents = new HashMap<>();
+        rules.forEach((key, rule) -> RuleJson.references(rule).forEach(reference -> dependents.computeIfAbsent(reference, k -> new HashSet<>())
+                .add(key)));
+        Set<String> wanted = new HashSet<>();
+        List<String> queue = new ArrayList<>(keys);
+        while (!queue.isEmpty()) {
+            String key = queue.remove(queue.size() - 1);
+            if (wanted.add(key)) {
+                queue.addAll(dependents.getOrDefault(key, Set.of()));
+            }
+        }
+        return ordered().stream().filter(rule -> wanted.contains(rule.key())).toList();
+    }
+
+    /**
+     * The sets whose rules change truth as time passes without new events or traits: a window of
+     * the last D days, RFM (computed as of today) and lifecycle stages (recomputed from activity).
+     * Windows between fixed dates do not slide: events arriving in them refresh their persons.
+     */
+    public List<String> sliding() {
+        return rules.entrySet().stream().filter(entry -> slides(entry.getValue())).map(Map.Entry::getKey).toList();
+    }
+
+    static boolean slides(PersonCondition condition) {
+        if (condition instanceof PersonCondition.All all) {
+            return all.conditions().stream().anyMatch(RuleGraph::slides);
+        }
+        if (condition instanceof PersonCondition.Any any) {
+            return any.conditions().stream().anyMatch(RuleGraph::slides);
+        }
+        if (condition instanceof PersonCondition.Not not) {
+            return slides(not.condition());
+        }
+        if (condition instanceof PersonCondition.Did did) {
+            return did.window().lastDays() != null;
+        }
+        if (condition instanceof PersonCondition.Sequence sequence) {
+            return sequence.window().lastDays() != null;
+        }
+        return condition instanceof PersonCondition.Rfm || condition instanceof PersonCondition.Stage;
+    }
+
+    /** The rule-kept sets whose rules refer to {@code key} directly. */
+    public List<String> referring(String key) {
+        return rules.entrySet().stream().filter(entry -> RuleJson.references(entry.getValue()).contains(key)).map(Map.Entry::getKey).toList();
+    }
+}

@@ -1,0 +1,331 @@
+package io.flywheel.people.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flywheel.events.EventFilter;
+import io.flywheel.events.PersonCondition;
+import io.flywheel.events.PersonCondition.All;
+import io.flywheel.events.PersonCondition.Count;
+import io.flywheel.events.PersonCondition.Did;
+import io.flywheel.events.PersonCondition.InSet;
+import io.flywheel.events.PersonCondition.Trait;
+import io.flywheel.events.PersonCondition.Window;
+import io.flywheel.people.Segment;
+import io.flywheel.people.Segments;
+import io.flywheel.people.SetSize;
+import io.flywheel.platform.AuditEntry;
+import io.flywheel.platform.AuditLog;
+import io.flywheel.platform.Project;
+import io.flywheel.platform.ProjectKeys;
+import io.flywheel.platform.Projects;
+import io.flywheel.shared.ConflictException;
+import io.flywheel.shared.InvalidInputException;
+import io.flywheel.shared.Page;
+import io.flywheel.shared.PageRequest;
+import io.flywheel.support.Databases;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * The refresher with persons in memory: a full refresh at start, incremental refreshes of changed
+ * persons in dependency order, full refreshes after a rule change, every ten minutes and after
+ * midnight, the published membership changes, the size history, and recovery after failures.
+ */
+class SetRefresherTests {
+
+    private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+    private static final Instant START = Instant.parse("2026-11-20T08:00:30Z");
+
+    private final FakePersonSets sets = new FakePersonSets();
+    private final MovableClock clock = new MovableClock(START);
+    private final List<Object> published = new ArrayList<>();
+    private final List<String> audited = new ArrayList<>();
+    private SetSizeStore sizes;
+    private SetRefresher refresher;
+    private Segments segments;
+    private Project project;
+
+    @BeforeEach
+    void setUp() {
+        JdbcClient jdbc = Databases.H2.migrated().jdbc();
+        jdbc.sql("""
+                        INSERT INTO projects (name, time_zone, write_key, secret_key_hash, created_at, updated_at)
+                        VALUES ('shop', 'Asia/Shanghai', 'wk', 'sk', :now, :now)""").param("now", Timestamp.from(START)).update();
+        project = new Project(jdbc.sql("SELECT id FROM projects").query(Long.class).single(), "shop", SHANGHAI, "wk", START);
+        SegmentStore store = new SegmentStore(jdbc);
+        RuleSets ruleSets = new RuleSets(store, new TagStore(jdbc));
+        sizes = new SetSizeStore(jdbc);
+        refresher = new SetRefresher(sets, ruleSets, store, sizes, new OneProject(project), published::add,
+                TransactionOperations.withoutTransaction(), clock, SegmentsProperties.defaults());
+        segments = new Segments(store, ruleSets, sets, refresher, sizes, new ListAudit(audited), clock, SegmentsProperties.defaults());
+        sets.person(project.id(), 1, "city", "上海");
+        sets.person(project.id(), 1, "gender", "f");
+        sets.person(project.id(), 2, "city", "上海");
+        sets.person(project.id(), 2, "gender", "m");
+        sets.person(project.id(), 3, "city", "北京");
+        sets.person(project.id(), 3, "gender", "f");
+    }
+
+    private static Trait trait(String key, String value) {
+        return new Trait(key, EventFilter.Operator.EQUALS, List.of(value));
+    }
+
+    private Segment create(String name, PersonCondition rule) {
+        return segments.create(project, new Segment.Draft(name, "", rule), "ana");
+    }
+
+    @Test
+    void refreshesEveryoneAtStartThenOnlyChangedPersonsInDependencyOrder() {
+        Segment shanghai = create("Z 上海", trait("city", "上海"));
+        Segment women = create("A 上海 women", new All(List.of(new InSet(shanghai.key()), trait("gender", "f"))));
+
+        refresher.round();
+
+        assertThat(sets.refreshes).containsExactly("[" + shanghai.key() + ", " + women.key() + "] everyone");
+        assertThat(sets.members(project.id(), shanghai.key())).containsExactly(1L, 2L);
+        assertThat(sets.members(project.id(), women.key())).containsExactly(1L);
+        assertThat(published).containsExactlyInAnyOrder(
+                new Segment.MembershipChanged(project.id(), shanghai.id(), List.of(1L, 2L), List.of()),
+                new Segment.MembershipChanged(project.id(), women.id(), List.of(1L), List.of()));
+        assertThat(refresher.refreshedAt(project.id(), women.key())).contains(START);
+
+        sets.refreshes.clear();
+        published.clear();
+        clock.move(Duration.ofSeconds(1));
+        sets.person(project.id(), 3, "city", "上海");
+        sets.person(project.id(), 1, "city", "杭州");
+        refresher.round();
+
+        assertThat(sets.refreshes).containsExactly("[" + shanghai.key() + ", " + women.key() + "] [1, 3]");
+        assertThat(published).containsExactly(
+                new Segment.MembershipChanged(project.id(), shanghai.id(), List.of(3L), List.of(1L)),
+                new Segment.MembershipChanged(project.id(), women.id(), List.of(3L), List.of(1L)));
+
+        sets.refreshes.clear();
+        clock.move(Duration.ofSeconds(1));
+        refresher.round();
+        assertThat(sets.refreshes).as("nothing changed").isEmpty();
+    }
+
+    @Test
+    void aChangedRuleRefreshesItsSetAndTheSetsReferringToItForEveryone() {
+        Segment shanghai = create("上海", trait("city", "上海"));
+        Segment women = create("上海 women", new All(List.of(new InSet(shanghai.key()), trait("gender", "f"))));
+        Segment men = create("men", trait("gender", "m"));
+        refresher.round();
+        sets.refreshes.clear();
+
+        segments.update(project, shanghai.id(), new Segment.Draft("北京", "", trait("city", "北京")), "bo");
+        segments.update(project, men.id(), new Segment.Draft("men!", "", trait("gender", "m")), "bo");
+        clock.move(Duration.ofSeconds(1));
+        refresher.round();
+
+        assertThat(sets.refreshes).as("a new name alone refreshes nothing").containsExactly(
+                "[" + shanghai.key() + ", " + women.key() + "] everyone");
+        assertThat(sets.members(project.id(), women.key())).containsExactly(3L);
+        assertThat(audited).contains("segment.created " + shanghai.key(), "segment.updated " + shanghai.key());
+    }
+
+    @Test
+    void refusesReferencesToMissingSetsCyclesAndDeletingASetInUse() {
+        Segment shanghai = create("上海", trait("city", "上海"));
+        Segment women = create("上海 women", new All(List.of(new InSet(shanghai.key()), trait("gender", "f"))));
+
+        assertThatThrownBy(() -> create("ghost", new InSet("segment:999"))).isInstanceOfSatisfying(InvalidInputException.class,
+                e -> assertThat(e.field()).isEqualTo("rule"));
+        assertThatThrownBy(() -> create("no tag", new InSet("tag:5"))).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> segments.update(project, shanghai.id(), new Segment.Draft("上海", "", new InSet(women.key())), "ana"))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.getMessage()).contains("cycle"));
+        assertThatThrownBy(() -> segments.update(project, shanghai.id(), new Segment.Draft("上海", "", new InSet(shanghai.key())), "ana"))
+                .isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> create("上海", trait("city", "北京"))).isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> create(" ", trait("city", "北京"))).isInstanceOfSatisfying(InvalidInputException.class,
+                e -> assertThat(e.field()).isEqualTo("name"));
+        assertThatThrownBy(() -> segments.delete(project, shanghai.id(), "ana")).isInstanceOf(ConflictException.class);
+
+        refresher.round();
+        segments.delete(project, women.id(), "ana");
+        segments.delete(project, shanghai.id(), "ana");
+        assertThat(segments.list(project.id())).isEmpty();
+        assertThat(sets.sizes(project.id())).isEmpty();
+        assertThat(audited).contains("segment.deleted " + women.key());
+    }
+
+    @Test
+    void refreshesWhatSlidesWithTimeEveryTenMinutesAndAfterMidnightInTheProjectsZone() {
+        Segment shanghai = create("上海", trait("city", "上海"));
+        Segment buyers = create("buyers", new Did("Order Completed", List.of(), Count.atLeast(1), Window.lastDays(30)));
+        Segment shanghaiBuyers = create("上海 buyers", new All(List.of(new InSet(buyers.key()), new InSet(shanghai.key()))));
+        Segment between = create("November", new Did("Order Completed", List.of(), Count.atLeast(1),
+                new Window(null, LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30))));
+        refresher.round();
+        assertThat(sets.refreshes).as("everything at start").hasSize(1).allMatch(line -> line.endsWith("everyone")
+                && line.contains(shanghai.key()) && line.contains(between.key()));
+        sets.refreshes.clear();
+
+        clock.move(Duration.ofMinutes(9).plusSeconds(59));
+        refresher.round();
+        assertThat(sets.refreshes).isEmpty();
+        clock.move(Duration.ofSeconds(1));
+        refresher.round();
+        assertThat(sets.refreshes).as("only what slides, and what refers to it")
+                .containsExactly("[" + buyers.key() + ", " + shanghaiBuyers.key() + "] everyone");
+
+        sets.refreshes.clear();
+        clock.set(LocalDate.of(2026, 11, 20).atTime(23, 59, 59).atZone(SHANGHAI).toInstant());
+        refresher.round();
+        sets.refreshes.clear();
+        clock.move(Duration.ofSeconds(2));
+        sets.person(project.id(), 2, "did:Order Completed", "yes");
+        refresher.round();
+        assertThat(sets.refreshes).as("a new day in Shanghai, then the changed person").containsExactly(
+                "[" + buyers.key() + ", " + shanghaiBuyers.key() + "] everyone",
+                "[" + between.key() + ", " + buyers.key() + ", " + shanghai.key() + ", " + shanghaiBuyers.key() + "] [2]");
+        assertThat(sets.members(project.id(), shanghaiBuyers.key())).containsExactly(2L);
+    }
+
+    @Test
+    void survivesFailuresAndRetriesEverythingAMinuteLater() {
+        Segment shanghai = create("上海", trait("city", "上海"));
+        sets.failure = new IllegalStateException("engine down");
+        refresher.round();
+        assertThat(sets.members(project.id(), shanghai.key())).isEmpty();
+
+        sets.failure = null;
+        clock.move(Duration.ofSeconds(30));
+        refresher.round();
+        assertThat(sets.refreshes).as("waits before retrying").isEmpty();
+
+        clock.move(Duration.ofSeconds(30));
+        refresher.round();
+        assertThat(sets.refreshes).containsExactly("[" + shanghai.key() + "] everyone");
+        assertThat(sets.members(project.id(), shanghai.key())).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void keepsOneSizeSamplePerHourAndTheListShowsTheChangeAgainstADayAgo() {
+        Segment shanghai = create("上海", trait("city", "上海"));
+        refresher.round();
+        clock.move(Duration.ofMinutes(2));
+        sets.person(project.id(), 3, "city", "上海");
+        refresher.round();
+        clock.move(Duration.ofDays(1));
+        sets.person(project.id(), 1, "city", "杭州");
+        sets.person(project.id(), 2, "city", "杭州");
+        refresher.round();
+
+        assertThat(segments.history(project, shanghai.id(), LocalDate.of(2026, 11, 19), LocalDate.of(2026, 11, 21)))
+                .containsExactly(new SetSize(Instant.parse("2026-11-20T08:00:00Z"), 3),
+                        new SetSize(Instant.parse("2026-11-21T08:00:00Z"), 1));
+        Segments.Summary summary = segments.list(project.id()).get(0);
+        assertThat(summary.size()).isEqualTo(1);
+        assertThat(summary.change()).isEqualTo(-2);
+        assertThat(summary.refreshedAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void aSetDeletedWhileARoundRunsLeavesNoMembersBehind() {
+        Segment shanghai = create("上海", trait("city", "上海"));
+        sets.duringRefresh = () -> segments.delete(project, shanghai.id(), "ana");
+        refresher.round();
+
+        assertThat(sets.members(project.id(), shanghai.key())).isEmpty();
+        assertThat(sets.sizes(project.id())).isEmpty();
+        assertThat(published).isEmpty();
+    }
+
+    /** A clock the test moves. */
+    static final class MovableClock extends Clock {
+        private Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void move(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /** The audit log as "action target" lines. */
+    record ListAudit(List<String> lines) implements AuditLog {
+        @Override
+        public void record(String actor, Long projectId, String action, String target, String detail) {
+            lines.add(action + " " + target);
+        }
+
+        @Override
+        public Page<AuditEntry> page(Long projectId, PageRequest request) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /** One project. */
+    record OneProject(Project project) implements Projects {
+        @Override
+        public Optional<Project> find(long id) {
+            return id == project.id() ? Optional.of(project) : Optional.empty();
+        }
+
+        @Override
+        public List<Project> all() {
+            return List.of(project);
+        }
+
+        @Override
+        public ProjectKeys create(String name, ZoneId timeZone, String actor) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Project update(long id, String name, ZoneId timeZone, String actor) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ProjectKeys rotateKeys(long id, String actor) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<Project> findByWriteKey(String writeKey) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Project> findBySecretKey(String secretKey) {
+            return Optional.empty();
+        }
+    }
+}
