@@ -37,6 +37,8 @@ class SegmentsJourneyTests {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestApplication.embedded(registry);
+        // the counts below assume nobody has a lifecycle stage: the first recompute would run 10 s after start
+        registry.add("flywheel.people.lifecycle.enabled", () -> "false");
     }
 
     @LocalServerPort

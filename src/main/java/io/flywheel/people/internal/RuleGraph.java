@@ -104,6 +104,24 @@ public final class RuleGraph {
         return condition instanceof PersonCondition.Rfm || condition instanceof PersonCondition.Stage;
     }
 
+    /** The rule-kept sets whose rules ask for a lifecycle stage. */
+    public List<String> staged() {
+        return rules.entrySet().stream().filter(entry -> asksForStage(entry.getValue())).map(Map.Entry::getKey).toList();
+    }
+
+    static boolean asksForStage(PersonCondition condition) {
+        if (condition instanceof PersonCondition.All all) {
+            return all.conditions().stream().anyMatch(RuleGraph::asksForStage);
+        }
+        if (condition instanceof PersonCondition.Any any) {
+            return any.conditions().stream().anyMatch(RuleGraph::asksForStage);
+        }
+        if (condition instanceof PersonCondition.Not not) {
+            return asksForStage(not.condition());
+        }
+        return condition instanceof PersonCondition.Stage;
+    }
+
     /** The rule-kept sets whose rules refer to {@code key} directly. */
     public List<String> referring(String key) {
         return rules.entrySet().stream().filter(entry -> RuleJson.references(entry.getValue()).contains(key)).map(Map.Entry::getKey).toList();

@@ -4,6 +4,8 @@ import io.flywheel.events.Audience;
 import io.flywheel.events.PersonSets;
 import io.flywheel.events.PersonSets.SetChange;
 import io.flywheel.events.PersonSets.SetRule;
+import io.flywheel.events.StageTransition;
+import io.flywheel.people.LifecycleStagesChanged;
 import io.flywheel.people.Segment;
 import io.flywheel.people.Tag;
 import io.flywheel.platform.Project;
@@ -28,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -53,6 +56,8 @@ public class SetRefresher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SetRefresher.class);
     private static final Duration RETRY = Duration.ofMinutes(1);
+    /** More persons than this moving between stages re-evaluate the stage rules for everyone. */
+    static final int MAX_MOVED_PERSONS = 50_000;
 
     private final PersonSets sets;
     private final RuleSets ruleSets;
@@ -105,6 +110,20 @@ public class SetRefresher implements SmartLifecycle {
     /** Persons changed in a way the event store does not see (manual tags): rules are evaluated again for them. */
     public void personsChanged(long projectId, Collection<Long> personIds) {
         changedPersons.computeIfAbsent(projectId, id -> ConcurrentHashMap.newKeySet()).addAll(personIds);
+    }
+
+    /**
+     * A lifecycle recompute moved persons between stages: rules asking for a stage are evaluated
+     * again for those persons, or for everyone when so many moved (a threshold change) that one
+     * evaluation of the whole rule is cheaper.
+     */
+    @EventListener
+    public void stagesChanged(LifecycleStagesChanged changed) {
+        if (changed.transitions().size() > MAX_MOVED_PERSONS) {
+            ruleSets.graph(changed.projectId()).staged().forEach(key -> ruleChanged(changed.projectId(), key));
+            return;
+        }
+        personsChanged(changed.projectId(), changed.transitions().stream().map(StageTransition::personId).toList());
     }
 
     /** The set is gone (its members were dropped). */

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 
 /**
  * Person sets in memory for the refresher's tests: persons with flat traits, and conditions made of
- * groups, trait equality and set membership. Records every refresh call.
+ * groups, trait equality, stages (a trait "stage") and set membership. Records every refresh call.
  */
 final class FakePersonSets implements PersonSets {
 
@@ -61,6 +61,11 @@ final class FakePersonSets implements PersonSets {
         if (condition instanceof PersonCondition.Did did) {
             // behaviour stands in as a trait "did:<event>" of the person, whatever the window
             return "yes".equals(persons.get(projectId).get(person).get("did:" + did.event()));
+        }
+        if (condition instanceof PersonCondition.Stage stage) {
+            // the stage stands in as a trait "stage" of the person
+            String key = persons.get(projectId).get(person).get("stage");
+            return stage.stages().stream().anyMatch(candidate -> candidate.key().equals(key));
         }
         if (condition instanceof PersonCondition.Trait trait && trait.operator() == EventFilter.Operator.EQUALS) {
             return trait.values().contains(persons.get(projectId).get(person).get(trait.key()));

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flywheel.events.EventFilter;
-import io.flywheel.events.PersonCondition;
+import io.flywheel.events.LifecycleStage;
 import io.flywheel.events.PersonCondition.All;
 import io.flywheel.events.PersonCondition.Count;
 import io.flywheel.events.PersonCondition.Did;
 import io.flywheel.events.PersonCondition.InSet;
 import io.flywheel.events.PersonCondition.Trait;
 import io.flywheel.events.PersonCondition.Window;
+import io.flywheel.events.PersonCondition;
+import io.flywheel.events.StageTransition;
+import io.flywheel.people.LifecycleStagesChanged;
 import io.flywheel.people.Segment;
 import io.flywheel.people.Segments;
 import io.flywheel.people.SetSize;
@@ -24,6 +27,7 @@ import io.flywheel.shared.InvalidInputException;
 import io.flywheel.shared.Page;
 import io.flywheel.shared.PageRequest;
 import io.flywheel.support.Databases;
+
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +37,8 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -84,6 +90,41 @@ class SetRefresherTests {
 
     private Segment create(String name, PersonCondition rule) {
         return segments.create(project, new Segment.Draft(name, "", rule), "ana");
+    }
+
+    @Test
+    void personsWhoseStageMovedAreEvaluatedAgainAndAThresholdChangeEvaluatesStageRulesForEveryone() {
+        Segment active = create("active", new PersonCondition.Stage(Set.of(LifecycleStage.ACTIVE)));
+        Segment shanghai = create("上海", trait("city", "上海"));
+        refresher.round();
+        assertThat(sets.members(project.id(), active.key())).isEmpty();
+
+        // a recompute moves persons 1 and 3; the event store saw no write of theirs
+        sets.persons.get(project.id()).get(1L).put("stage", "active");
+        sets.persons.get(project.id()).get(3L).put("stage", "active");
+        sets.refreshes.clear();
+        clock.move(Duration.ofSeconds(1));
+        refresher.stagesChanged(new LifecycleStagesChanged(project.id(), clock.instant(), List.of(
+                new StageTransition(1, LifecycleStage.NEW, LifecycleStage.ACTIVE, clock.instant()),
+                new StageTransition(3, LifecycleStage.AT_RISK, LifecycleStage.ACTIVE, clock.instant()))));
+        refresher.round();
+
+        assertThat(sets.refreshes).containsExactly("[" + active.key() + ", " + shanghai.key() + "] [1, 3]");
+        assertThat(sets.members(project.id(), active.key())).containsExactly(1L, 3L);
+
+        // more movers than are worth naming: the stage rules (only) are evaluated for everyone
+        sets.persons.get(project.id()).get(2L).put("stage", "active");
+        sets.refreshes.clear();
+        clock.move(Duration.ofSeconds(1));
+        List<StageTransition> many = new ArrayList<>();
+        for (int person = 0; person <= SetRefresher.MAX_MOVED_PERSONS; person++) {
+            many.add(new StageTransition(1_000_000 + person, LifecycleStage.NEW, LifecycleStage.ACTIVE, clock.instant()));
+        }
+        refresher.stagesChanged(new LifecycleStagesChanged(project.id(), clock.instant(), many));
+        refresher.round();
+
+        assertThat(sets.refreshes).containsExactly("[" + active.key() + "] everyone");
+        assertThat(sets.members(project.id(), active.key())).containsExactly(1L, 2L, 3L);
     }
 
     @Test
