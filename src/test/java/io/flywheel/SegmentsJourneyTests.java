@@ -37,8 +37,6 @@ class SegmentsJourneyTests {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestApplication.embedded(registry);
-        // the counts below assume nobody has a lifecycle stage: the first recompute would run 10 s after start
-        registry.add("flywheel.people.lifecycle.enabled", () -> "false");
     }
 
     @LocalServerPort

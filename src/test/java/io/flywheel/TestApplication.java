@@ -26,6 +26,9 @@ public final class TestApplication {
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:flywheel-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         registry.add("flywheel.events.memory-limit", () -> "512MB");
         registry.add("flywheel.events.threads", () -> "2");
+        // The schedule would recompute lifecycle stages 10 s after start, in the middle of a test;
+        // tests that need stages recompute them themselves.
+        registry.add("flywheel.people.lifecycle.enabled", () -> "false");
     }
 
     public static Path freshDataDir() {
