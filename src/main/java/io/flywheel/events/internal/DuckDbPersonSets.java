@@ -630,20 +630,25 @@ final class DuckDbPersonSets implements PersonSets {
      * Members are counted as roots: rows of persons merged away since they were stored count once
      * with their root. Counted without a distinct count over every row: stored rows of persons
      * never merged away plus the roots of the others that are no members under their own id.
+     * Every set is counted and the wanted ones kept: filtering the rows by a list of keys and
+     * {@code NOT IN} took several times longer than a grouping of all rows and an anti join.
      */
     private Map<String, Long> sizes(long projectId, List<String> keys) {
-        String only = keys == null ? "" : " AND s.set_key IN (" + Sql.placeholders(keys.size()) + ")";
-        Object[] keyValues = keys == null ? new Object[0] : keys.toArray();
-        Sql sql = new Sql().append("SELECT set_key, sum(n) FROM (SELECT s.set_key, count(*) AS n FROM person_sets s WHERE s.project_id = ?"
-                        + only, projectId).append("", keyValues)
-                .append(" AND s.person_id NOT IN (SELECT person_id FROM person_merges WHERE project_id = ?) GROUP BY 1", projectId)
+        Sql sql = new Sql().append("SELECT set_key, sum(n) FROM (SELECT s.set_key, count(*) AS n FROM person_sets s "
+                        + "ANTI JOIN (SELECT person_id FROM person_merges WHERE project_id = ?) x ON x.person_id = s.person_id "
+                        + "WHERE s.project_id = ? GROUP BY 1", projectId, projectId)
                 .append(" UNION ALL SELECT g.set_key, count(DISTINCT g.root) FROM (SELECT s.set_key, m.root_id AS root FROM person_sets s "
-                        + "JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id WHERE s.project_id = ?" + only + ") g",
-                        projectId).append("", keyValues)
+                        + "JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id WHERE s.project_id = ?) g",
+                        projectId)
                 .append(" WHERE NOT EXISTS (SELECT 1 FROM person_sets o WHERE o.project_id = ? AND o.set_key = g.set_key AND o.person_id = g.root)"
                         + " GROUP BY 1) GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1", projectId);
+        Set<String> wanted = keys == null ? null : new HashSet<>(keys);
         Map<String, Long> sizes = new TreeMap<>();
-        read(sql, row -> sizes.put(row.getString(1), row.getLong(2)));
+        read(sql, row -> {
+            if (wanted == null || wanted.contains(row.getString(1))) {
+                sizes.put(row.getString(1), row.getLong(2));
+            }
+        });
         return sizes;
     }
 
