@@ -234,12 +234,11 @@ final class DuckDbPersonSets implements PersonSets {
                     .append(" SELECT * FROM members WHERE root IN (SELECT coalesce(m.root_id, d.person_id) FROM dirty_ids d "
                             + "LEFT JOIN person_merges m ON m.project_id = ? AND m.person_id = d.person_id)", projectId));
             execute(new Sql().append("CREATE TEMP TABLE dirty_roots AS SELECT DISTINCT root AS person FROM dirty_members"));
-            // the stored members among these persons and every id merged into them, of every set of the call, in one scan
-            List<String> keys = rules.stream().map(SetRule::key).toList();
+            // the stored members among these persons and every id merged into them, of every set, in one scan: the
+            // comparison picks the sets of the call, which is cheaper than a list of keys here
             execute(new Sql().append("CREATE TEMP TABLE dirty_stored AS SELECT s.set_key, s.person_id FROM person_sets s SEMI JOIN ("
                     + "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members UNION SELECT person FROM dirty_roots) d "
-                    + "ON d.person_id = s.person_id WHERE s.project_id = ? AND s.set_key IN (" + Sql.placeholders(keys.size()) + ")", projectId)
-                    .append("", keys.toArray()));
+                    + "ON d.person_id = s.person_id WHERE s.project_id = ?", projectId));
             EventNeeds needs = new EventNeeds();
             rules.forEach(rule -> needs.add(rule.condition(), audience));
             // only the columns the rules read: the scan of every event reads each projected column in full
@@ -353,8 +352,10 @@ final class DuckDbPersonSets implements PersonSets {
             for (PersonCondition.Rfm scores : found) {
                 if (!rfm.containsKey(scores.windowDays())) {
                     String table = "rfm_" + scores.windowDays();
-                    execute(new Sql().append("CREATE TEMP TABLE " + table + " AS ")
-                            .include(DuckDbEventAnalytics.rfmScores(ConditionSql.rfmScope(audience, scores.windowDays()), "rfm_orders")));
+                    // ranked among every buyer, kept for the persons in question only
+                    execute(new Sql().append("CREATE TEMP TABLE " + table + " AS SELECT * FROM (")
+                            .include(DuckDbEventAnalytics.rfmScores(ConditionSql.rfmScope(audience, scores.windowDays()), "rfm_orders"))
+                            .append(incremental ? ") WHERE person IN (SELECT person FROM dirty_roots)" : ")"));
                     rfm.put(scores.windowDays(), table);
                 }
             }
