@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +49,7 @@ final class ConditionSql {
     private final Audience audience;
     private final Sources sources;
     private final List<Sql> expressions = new ArrayList<>();
+    private final Map<String, String> defined = new HashMap<>();
     private boolean everyoneDefined;
     private int next;
 
@@ -317,9 +319,12 @@ final class ConditionSql {
         return universe;
     }
 
+    /** Defines an expression, or reuses the same one defined before: rules compiled together share what they read alike. */
     private String define(Sql body) {
-        String name = "c" + next++;
-        expressions.add(new Sql().append(", " + name + " AS MATERIALIZED (").include(body).append(")"));
-        return name;
+        return defined.computeIfAbsent(body.identity(), identity -> {
+            String name = "c" + next++;
+            expressions.add(new Sql().append(", " + name + " AS MATERIALIZED (").include(body).append(")"));
+            return name;
+        });
     }
 }

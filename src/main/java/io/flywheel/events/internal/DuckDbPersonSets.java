@@ -20,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +103,7 @@ final class DuckDbPersonSets implements PersonSets {
         // the later ones, and its persons are evaluated again in the next refresh anyway.
         try (Connection reader = store.reader()) {
             if (onlyPersons != null && onlyPersons.isEmpty()) {
-                rules.forEach(rule -> changes.add(new Changes(rule.key(), List.of(), List.of())));
+                rules.forEach(rule -> changes.add(new Changes(rule.key(), 0, List.of(), List.of())));
             }
             else {
                 Evaluation evaluation = onlyPersons == null ? new Evaluation(audience, reader)
@@ -110,13 +111,19 @@ final class DuckDbPersonSets implements PersonSets {
                 evaluation.precomputeRfm(rules);
                 log.debug("Refresh of {} sets for {} persons prepared in {} ms", rules.size(), onlyPersons == null ? "all" : onlyPersons.size(),
                         (System.nanoTime() - started) / 1_000_000);
-                Set<String> referenced = new java.util.HashSet<>();
-                rules.forEach(rule -> collectSets(rule.condition(), referenced));
-                for (int i = 0; i < rules.size(); i++) {
-                    long rule = System.nanoTime();
-                    changes.add(evaluation.refresh(rules.get(i), "fresh_" + i, referenced.contains(rules.get(i).key())));
-                    log.debug("Set {} evaluated in {} ms", rules.get(i).key(), (System.nanoTime() - rule) / 1_000_000);
+                // incrementally, the few dirty persons make a statement per rule cost more than its work: the rules
+                // that depend on no other of the call are evaluated together, then those that depend on them, and so on
+                List<List<Integer>> batches = onlyPersons == null ? one(rules) : levels(rules);
+                Changes[] found = new Changes[rules.size()];
+                for (int batch = 0; batch < batches.size(); batch++) {
+                    long step = System.nanoTime();
+                    List<Integer> indexes = batches.get(batch);
+                    for (Changes change : evaluation.refresh(rules, indexes, "fresh_" + batch, referencedLater(rules, indexes))) {
+                        found[indexes.get(change.index())] = change;
+                    }
+                    log.debug("{} sets evaluated in {} ms", indexes.size(), (System.nanoTime() - step) / 1_000_000);
                 }
+                changes.addAll(List.of(found));
             }
         }
         catch (SQLException e) {
@@ -128,8 +135,55 @@ final class DuckDbPersonSets implements PersonSets {
         return results(projectId, changes);
     }
 
-    /** Who entered and who left one set, before it is written. */
-    private record Changes(String key, List<Long> entered, List<Long> exited) {
+    /** Who entered and who left one set, before it is written; {@code index} is the rule's place in its batch. */
+    private record Changes(String key, int index, List<Long> entered, List<Long> exited) {
+    }
+
+    /** Each rule alone, in order. */
+    private static List<List<Integer>> one(List<SetRule> rules) {
+        List<List<Integer>> batches = new ArrayList<>();
+        for (int i = 0; i < rules.size(); i++) {
+            batches.add(List.of(i));
+        }
+        return batches;
+    }
+
+    /**
+     * The rules by dependency level: a rule comes after the latest earlier rule of every set it
+     * refers to (a later rule of that set does not count: the rule reads the stored members then)
+     * and after every earlier rule of its own key, so that a batch holds each key once.
+     */
+    static List<List<Integer>> levels(List<SetRule> rules) {
+        int[] level = new int[rules.size()];
+        List<List<Integer>> batches = new ArrayList<>();
+        for (int i = 0; i < rules.size(); i++) {
+            Set<String> keys = new HashSet<>();
+            collectSets(rules.get(i).condition(), keys);
+            for (int j = 0; j < i; j++) {
+                if (keys.contains(rules.get(j).key())) {
+                    level[i] = Math.max(level[i], level[j] + 1);
+                }
+                else if (rules.get(j).key().equals(rules.get(i).key())) {
+                    level[i] = Math.max(level[i], level[j] + 1);
+                }
+            }
+            while (batches.size() <= level[i]) {
+                batches.add(new ArrayList<>());
+            }
+            batches.get(level[i]).add(i);
+        }
+        return batches;
+    }
+
+    /** Whether a rule after the batch refers to a set of the batch. */
+    private static boolean referencedLater(List<SetRule> rules, List<Integer> batch) {
+        Set<String> keys = new HashSet<>();
+        for (int i = batch.get(0) + 1; i < rules.size(); i++) {
+            if (!batch.contains(i)) {
+                collectSets(rules.get(i).condition(), keys);
+            }
+        }
+        return batch.stream().anyMatch(i -> keys.contains(rules.get(i).key()));
     }
 
     /**
@@ -143,7 +197,10 @@ final class DuckDbPersonSets implements PersonSets {
         private final Audience audience;
         private final Connection reader;
         private final ConditionSql.Sources sources;
-        private final Map<String, String> fresh = new HashMap<>();
+        /** The new members of rules kept for later ones, by rule index. */
+        private final Map<Integer, String> fresh = new HashMap<>();
+        /** The sets the rule being compiled reads fresh, by key: the compiler's {@code freshSets}. */
+        private final Map<String, String> visible = new HashMap<>();
         private final Map<Integer, String> rfm = new HashMap<>();
         private final boolean incremental;
 
@@ -152,7 +209,7 @@ final class DuckDbPersonSets implements PersonSets {
             this.audience = audience;
             this.reader = reader;
             this.incremental = false;
-            this.sources = new ConditionSql.Sources("events e " + Sql.MERGES, Sql.PERSON, "members", fresh, rfm);
+            this.sources = new ConditionSql.Sources("events e " + Sql.MERGES, Sql.PERSON, "members", visible, rfm);
         }
 
         /** Only the given persons. */
@@ -160,7 +217,7 @@ final class DuckDbPersonSets implements PersonSets {
             this.audience = audience;
             this.reader = reader;
             this.incremental = true;
-            this.sources = new ConditionSql.Sources("dirty_events e", "e.person", "dirty_members", fresh, rfm);
+            this.sources = new ConditionSql.Sources("dirty_events e", "e.person", "dirty_members", visible, rfm);
             long projectId = audience.projectId();
             try (Statement statement = reader.createStatement()) {
                 statement.execute("CREATE TEMP TABLE dirty_ids (person_id BIGINT)");
@@ -177,12 +234,11 @@ final class DuckDbPersonSets implements PersonSets {
                     .append(" SELECT * FROM members WHERE root IN (SELECT coalesce(m.root_id, d.person_id) FROM dirty_ids d "
                             + "LEFT JOIN person_merges m ON m.project_id = ? AND m.person_id = d.person_id)", projectId));
             execute(new Sql().append("CREATE TEMP TABLE dirty_roots AS SELECT DISTINCT root AS person FROM dirty_members"));
-            // the stored members among these persons and every id merged into them, of every set of the call, in one scan
-            List<String> keys = rules.stream().map(SetRule::key).toList();
+            // the stored members among these persons and every id merged into them, of every set, in one scan: the
+            // comparison picks the sets of the call, which is cheaper than a list of keys here
             execute(new Sql().append("CREATE TEMP TABLE dirty_stored AS SELECT s.set_key, s.person_id FROM person_sets s SEMI JOIN ("
                     + "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members UNION SELECT person FROM dirty_roots) d "
-                    + "ON d.person_id = s.person_id WHERE s.project_id = ? AND s.set_key IN (" + Sql.placeholders(keys.size()) + ")", projectId)
-                    .append("", keys.toArray()));
+                    + "ON d.person_id = s.person_id WHERE s.project_id = ?", projectId));
             EventNeeds needs = new EventNeeds();
             rules.forEach(rule -> needs.add(rule.condition(), audience));
             // only the columns the rules read: the scan of every event reads each projected column in full
@@ -202,41 +258,81 @@ final class DuckDbPersonSets implements PersonSets {
         }
 
         /**
-         * Evaluates a rule and compares with the stored members; the new members are kept in a
-         * temporary table only when a later rule of the call refers to the set ({@code referenced}).
+         * Evaluates a batch of rules (their indexes in {@code rules}) in one statement and compares
+         * with the stored members in another; the new members are kept in the temporary table
+         * {@code table} (rule index, person) only when a later rule of the call refers to a set of
+         * the batch ({@code referenced}).
          */
-        Changes refresh(SetRule rule, String table, boolean referenced) throws SQLException {
+        List<Changes> refresh(List<SetRule> rules, List<Integer> batch, String table, boolean referenced) throws SQLException {
             ConditionSql compiler = new ConditionSql(audience, sources);
             String universe = incremental ? "dirty_roots" : ConditionSql.EVERYONE;
-            String result = compiler.compile(rule.condition(), universe);
+            StringBuilder union = new StringBuilder();
+            for (int i = 0; i < batch.size(); i++) {
+                showSetsTo(rules, batch.get(i));
+                String result = compiler.compile(rules.get(batch.get(i)).condition(), universe);
+                union.append(i == 0 ? "" : " UNION ALL ").append("SELECT " + i + " AS rule, person FROM (SELECT DISTINCT person FROM " + result + ")");
+            }
             Sql members = new Sql().append("WITH " + DuckDbPersons.MEMBERS, audience.projectId()).include(compiler.expressions());
-            String matching;
             if (referenced) {
-                execute(new Sql().append("CREATE TEMP TABLE " + table + " AS ").include(members).append(" SELECT DISTINCT person FROM " + result));
-                fresh.put(rule.key(), table);
-                matching = table;
-                members = new Sql();
+                execute(new Sql().append("CREATE TEMP TABLE " + table + " AS ").include(members).append(" " + union));
+                for (int i = 0; i < batch.size(); i++) {
+                    fresh.put(batch.get(i), "(SELECT person FROM " + table + " WHERE rule = " + i + ")");
+                }
+                members = new Sql().append("WITH fresh AS (SELECT * FROM " + table + ")");
             }
             else {
-                matching = "(SELECT DISTINCT person FROM " + result + ")";
+                members.append(", fresh AS (" + union + ")");
             }
-            Sql stored = incremental
-                    ? new Sql().append("SELECT person_id AS person FROM dirty_stored WHERE set_key = ?", rule.key())
-                    : new Sql().append("SELECT person_id AS person FROM person_sets WHERE project_id = ? AND set_key = ?", audience.projectId(),
-                            rule.key());
-            List<Long> entered = new ArrayList<>();
-            List<Long> exited = new ArrayList<>();
-            Sql difference = members.append(" SELECT coalesce(f.person, s.person), f.person IS NOT NULL FROM " + matching + " f FULL JOIN (")
-                    .include(stored).append(") s ON s.person = f.person WHERE f.person IS NULL OR s.person IS NULL ORDER BY 1");
+            List<String> keys = batch.stream().map(i -> rules.get(i).key()).toList();
+            List<String> pairs = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i++) {
+                pairs.add("(" + i + ", CAST(? AS VARCHAR))");
+            }
+            Sql stored = new Sql().append("SELECT r.rule, s.person_id AS person FROM " + (incremental ? "dirty_stored" : "person_sets")
+                    + " s JOIN (VALUES " + String.join(", ", pairs) + ") r(rule, set_key) ON r.set_key = s.set_key", keys.toArray())
+                    .append(" WHERE s.set_key IN (" + Sql.placeholders(keys.size()) + ")", keys.toArray());
+            if (!incremental) {
+                stored.append(" AND s.project_id = ?", audience.projectId());
+            }
+            List<List<Long>> entered = new ArrayList<>();
+            List<List<Long>> exited = new ArrayList<>();
+            keys.forEach(key -> {
+                entered.add(new ArrayList<>());
+                exited.add(new ArrayList<>());
+            });
+            Sql difference = members.append(", stored AS (").include(stored).append(") SELECT coalesce(f.rule, s.rule), coalesce(f.person, s.person), "
+                    + "f.person IS NOT NULL FROM fresh f FULL JOIN stored s ON s.rule = f.rule AND s.person = f.person "
+                    + "WHERE f.person IS NULL OR s.person IS NULL ORDER BY 1, 2");
             try (PreparedStatement statement = reader.prepareStatement(difference.text())) {
                 difference.bind(statement);
                 try (ResultSet row = statement.executeQuery()) {
                     while (row.next()) {
-                        (row.getBoolean(2) ? entered : exited).add(row.getLong(1));
+                        (row.getBoolean(3) ? entered : exited).get(row.getInt(1)).add(row.getLong(2));
                     }
                 }
             }
-            return new Changes(rule.key(), entered, exited);
+            List<Changes> changes = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i++) {
+                changes.add(new Changes(keys.get(i), i, entered.get(i), exited.get(i)));
+            }
+            return changes;
+        }
+
+        /**
+         * Makes the sets visible to rule {@code index}: a set refreshed by an earlier rule reads its
+         * new members, any other one (even one a later rule refreshes) the stored ones.
+         */
+        private void showSetsTo(List<SetRule> rules, int index) {
+            visible.clear();
+            for (int j = 0; j < index; j++) {
+                String members = fresh.get(j);
+                if (members != null) {
+                    visible.put(rules.get(j).key(), members);
+                }
+                else {
+                    visible.remove(rules.get(j).key());
+                }
+            }
         }
 
         /**
@@ -256,8 +352,10 @@ final class DuckDbPersonSets implements PersonSets {
             for (PersonCondition.Rfm scores : found) {
                 if (!rfm.containsKey(scores.windowDays())) {
                     String table = "rfm_" + scores.windowDays();
-                    execute(new Sql().append("CREATE TEMP TABLE " + table + " AS ")
-                            .include(DuckDbEventAnalytics.rfmScores(ConditionSql.rfmScope(audience, scores.windowDays()), "rfm_orders")));
+                    // ranked among every buyer, kept for the persons in question only
+                    execute(new Sql().append("CREATE TEMP TABLE " + table + " AS SELECT * FROM (")
+                            .include(DuckDbEventAnalytics.rfmScores(ConditionSql.rfmScope(audience, scores.windowDays()), "rfm_orders"))
+                            .append(incremental ? ") WHERE person IN (SELECT person FROM dirty_roots)" : ")"));
                     rfm.put(scores.windowDays(), table);
                 }
             }
@@ -437,7 +535,7 @@ final class DuckDbPersonSets implements PersonSets {
                 EXCEPT SELECT coalesce(m.root_id, s.person_id) FROM person_sets s
                 LEFT JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id
                 WHERE s.project_id = ? AND s.set_key = ? ORDER BY 1""", projectId, key));
-        List<Changes> changes = List.of(new Changes(key, entered, List.of()));
+        List<Changes> changes = List.of(new Changes(key, 0, entered, List.of()));
         write(projectId, changes, at);
         return results(projectId, changes).get(0);
     }
@@ -460,7 +558,7 @@ final class DuckDbPersonSets implements PersonSets {
                 WHERE s.project_id = ? AND s.set_key = ? AND coalesce(m.root_id, s.person_id) IN (
                     SELECT coalesce(m.root_id, g.person_id) FROM given g LEFT JOIN person_merges m ON m.project_id = ? AND m.person_id = g.person_id)
                 ORDER BY 1""", projectId, key, projectId));
-        List<Changes> changes = List.of(new Changes(key, List.of(), rows));
+        List<Changes> changes = List.of(new Changes(key, 0, List.of(), rows));
         write(projectId, changes, Instant.now());
         List<Long> exited = readIds(projectId, rows, sql("""
                 SELECT DISTINCT coalesce(m.root_id, g.person_id) FROM given g
@@ -533,20 +631,25 @@ final class DuckDbPersonSets implements PersonSets {
      * Members are counted as roots: rows of persons merged away since they were stored count once
      * with their root. Counted without a distinct count over every row: stored rows of persons
      * never merged away plus the roots of the others that are no members under their own id.
+     * Every set is counted and the wanted ones kept: filtering the rows by a list of keys and
+     * {@code NOT IN} took several times longer than a grouping of all rows and an anti join.
      */
     private Map<String, Long> sizes(long projectId, List<String> keys) {
-        String only = keys == null ? "" : " AND s.set_key IN (" + Sql.placeholders(keys.size()) + ")";
-        Object[] keyValues = keys == null ? new Object[0] : keys.toArray();
-        Sql sql = new Sql().append("SELECT set_key, sum(n) FROM (SELECT s.set_key, count(*) AS n FROM person_sets s WHERE s.project_id = ?"
-                        + only, projectId).append("", keyValues)
-                .append(" AND s.person_id NOT IN (SELECT person_id FROM person_merges WHERE project_id = ?) GROUP BY 1", projectId)
+        Sql sql = new Sql().append("SELECT set_key, sum(n) FROM (SELECT s.set_key, count(*) AS n FROM person_sets s "
+                        + "ANTI JOIN (SELECT person_id FROM person_merges WHERE project_id = ?) x ON x.person_id = s.person_id "
+                        + "WHERE s.project_id = ? GROUP BY 1", projectId, projectId)
                 .append(" UNION ALL SELECT g.set_key, count(DISTINCT g.root) FROM (SELECT s.set_key, m.root_id AS root FROM person_sets s "
-                        + "JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id WHERE s.project_id = ?" + only + ") g",
-                        projectId).append("", keyValues)
+                        + "JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id WHERE s.project_id = ?) g",
+                        projectId)
                 .append(" WHERE NOT EXISTS (SELECT 1 FROM person_sets o WHERE o.project_id = ? AND o.set_key = g.set_key AND o.person_id = g.root)"
                         + " GROUP BY 1) GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1", projectId);
+        Set<String> wanted = keys == null ? null : new HashSet<>(keys);
         Map<String, Long> sizes = new TreeMap<>();
-        read(sql, row -> sizes.put(row.getString(1), row.getLong(2)));
+        read(sql, row -> {
+            if (wanted == null || wanted.contains(row.getString(1))) {
+                sizes.put(row.getString(1), row.getLong(2));
+            }
+        });
         return sizes;
     }
 

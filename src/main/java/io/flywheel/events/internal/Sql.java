@@ -73,6 +73,15 @@ final class Sql {
         return text.toString();
     }
 
+    /** The text with its parameters and their types: equal for statements that are the same. */
+    String identity() {
+        StringBuilder identity = new StringBuilder(text);
+        for (Object parameter : parameters) {
+            identity.append('\u0000').append(parameter == null ? "null" : parameter.getClass().getName() + ":" + parameter);
+        }
+        return identity.toString();
+    }
+
     void bind(PreparedStatement statement) throws SQLException {
         for (int i = 0; i < parameters.size(); i++) {
             Object value = parameters.get(i);

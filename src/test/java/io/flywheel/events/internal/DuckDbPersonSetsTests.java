@@ -399,6 +399,40 @@ class DuckDbPersonSetsTests {
     }
 
     @Test
+    void rulesEvaluatedTogetherByLevelGiveWhatAFullRefreshGives() {
+        sets.refresh(AUDIENCE, dependentRules("i"), null);
+        store.append(List.of(order(4, daysAgo(1), 5), identify(3, "u-3", daysAgo(0), "{\"city\":\"上海\"}")));
+        store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(1, 5, 1, NOW)), "wal", 3));
+        assertThat(store.updateTraits(1, 1, "{\"city\":null}", NOW)).isTrue();
+        sets.refresh(AUDIENCE, dependentRules("i"), sets.drainChanged().get(1L));
+        sets.refresh(AUDIENCE, dependentRules("f"), null);
+        for (String key : List.of("buyer", "other", "shanghai", "either", "same")) {
+            assertThat(members(new InSet("segment:i" + key))).as(key).isEqualTo(members(new InSet("segment:f" + key)));
+        }
+        assertThat(members(new InSet("segment:ieither"))).as("refers to two sets refreshed before it in the same call")
+                .isEqualTo(members(new Any(List.of(new Not(BUYER), new All(List.of(BUYER, SHANGHAI))))));
+    }
+
+    /** Two rules on one level sharing BUYER, one on the next referring to the first, one on a third referring to both. */
+    private static List<SetRule> dependentRules(String prefix) {
+        return List.of(new SetRule("segment:" + prefix + "buyer", BUYER),
+                new SetRule("segment:" + prefix + "other", new Not(new InSet("segment:" + prefix + "buyer"))),
+                new SetRule("segment:" + prefix + "shanghai", new All(List.of(BUYER, SHANGHAI))),
+                new SetRule("segment:" + prefix + "either", new Any(List.of(new InSet("segment:" + prefix + "other"),
+                        new InSet("segment:" + prefix + "shanghai")))),
+                new SetRule("segment:" + prefix + "same", new All(List.of(BUYER, SHANGHAI))));
+    }
+
+    @Test
+    void levelsFollowTheSetsARuleReadsFreshAndKeepEachKeyOncePerLevel() {
+        List<SetRule> rules = List.of(new SetRule("segment:a", BUYER), new SetRule("segment:b", new Not(new InSet("segment:a"))),
+                new SetRule("segment:c", new InSet("segment:d")), new SetRule("segment:d", SHANGHAI),
+                new SetRule("segment:e", new Any(List.of(new InSet("segment:b"), new InSet("segment:d")))), new SetRule("segment:a", SHANGHAI));
+        assertThat(DuckDbPersonSets.levels(rules)).as("c reads the stored members of d, which a later rule refreshes")
+                .containsExactly(List.of(0, 2, 3), List.of(1, 5), List.of(4));
+    }
+
+    @Test
     void addRemoveAndDrop() {
         SetChange added = sets.add(1, "tag:2", List.of(1L, 3L), NOW);
         assertThat(added.entered()).containsExactly(1L, 3L);
