@@ -133,9 +133,7 @@ public class Segments {
             throw new ConflictException("segment " + segmentId + " is used by the rules of " + String.join(", ", referring));
         }
         store.delete(project.id(), segmentId);
-        sets.drop(project.id(), segment.key());
-        sizes.delete(project.id(), segment.key());
-        refresher.forget(project.id(), segment.key());
+        refresher.drop(project.id(), segment.key());
         audit.record(actor, project.id(), "segment.deleted", segment.key(), "name: " + segment.name());
     }
 

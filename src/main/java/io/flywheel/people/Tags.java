@@ -179,9 +179,7 @@ public class Tags {
             throw new ConflictException("tag " + tagId + " is used by the rules of " + String.join(", ", referring));
         }
         store.delete(project.id(), tagId);
-        sets.drop(project.id(), tag.key());
-        sizes.delete(project.id(), tag.key());
-        refresher.forget(project.id(), tag.key());
+        refresher.drop(project.id(), tag.key());
         audit.record(actor, project.id(), "tag.deleted", tag.key(), "name: " + tag.name());
     }
 

@@ -126,6 +126,13 @@ public class SetRefresher implements SmartLifecycle {
         personsChanged(changed.projectId(), changed.transitions().stream().map(StageTransition::personId).toList());
     }
 
+    /** Removes a set whose definition was deleted: its members, its size history, and what this refresher keeps of it. */
+    public void drop(long projectId, String key) {
+        sets.drop(projectId, key);
+        sizes.delete(projectId, key);
+        forget(projectId, key);
+    }
+
     /** The set is gone (its members were dropped). */
     public void forget(long projectId, String key) {
         dropped.add(projectId + "/" + key);
