@@ -124,6 +124,14 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 set_key    VARCHAR   NOT NULL,
                 person_id  BIGINT    NOT NULL,
                 since      TIMESTAMP NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS rfm_orders (
+                project_id BIGINT    NOT NULL,
+                event      VARCHAR   NOT NULL,
+                person_id  BIGINT    NOT NULL,
+                ts         TIMESTAMP NOT NULL,
+                order_id   VARCHAR,
+                revenue    DOUBLE
             )""";
 
     /** Per raw person id; see {@link PersonChanges} for the rules each column follows. */
@@ -236,6 +244,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     private final DuckDbPersons persons = new DuckDbPersons(this);
     /** Per project, the persons written since {@link #drainChanged()} was last called; guarded by itself. */
     private final Map<Long, Set<Long>> changed = new java.util.HashMap<>();
+    private final KeptOrders keptOrders = new KeptOrders();
     private volatile boolean closed;
 
     public DuckDbEventStore(EventStoreProperties properties) {
@@ -448,6 +457,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         synchronized (changed) {
             Map<Long, Set<Long>> drained = Map.copyOf(changed);
             changed.clear();
+            keptOrders.drained(drained);
             return drained;
         }
     }
@@ -460,6 +470,47 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         List<T> result = new ArrayList<>(1);
         write(what, () -> result.add(work.run(writer)));
         return result.get(0);
+    }
+
+    /**
+     * Runs {@code work} in one transaction on {@code reader} (a connection of this store) under the
+     * write lock, for writes that read the reader's temporary tables: holding the lock keeps them
+     * from conflicting with the writer's.
+     */
+    <T> T inTransaction(String what, Connection reader, ReaderWork<T> work) {
+        writeLock.lock();
+        try {
+            checkOpen();
+            reader.setAutoCommit(false);
+            try {
+                T result = work.run(reader);
+                reader.commit();
+                return result;
+            }
+            catch (SQLException | RuntimeException e) {
+                reader.rollback();
+                throw e;
+            }
+            finally {
+                reader.setAutoCommit(true);
+            }
+        }
+        catch (SQLException e) {
+            throw new EventStoreException(what + " failed: " + e.getMessage(), e);
+        }
+        finally {
+            writeLock.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    interface ReaderWork<T> {
+        T run(Connection reader) throws SQLException;
+    }
+
+    /** What this store knows of the orders copy person sets keep for RFM; see {@link KeptOrders}. */
+    KeptOrders keptOrders() {
+        return keptOrders;
     }
 
     @FunctionalInterface
@@ -836,7 +887,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         write("deleting events", () -> {
             try (Statement statement = writer.createStatement()) {
                 for (String table : List.of("events", "identities", "person_merges", "persons", "person_hours", "person_stage_transitions",
-                        "lifecycle_runs", "person_sets", "person_stages")) {
+                        "lifecycle_runs", "person_sets", "person_stages", "rfm_orders")) {
                     statement.execute("DELETE FROM " + table + " WHERE project_id = " + projectId);
                 }
             }
@@ -844,6 +895,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         synchronized (changed) {
             changed.remove(projectId);
         }
+        keptOrders.forget(projectId);
     }
 
     @Override
@@ -941,7 +993,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             }
             DistinctIds ids = distinctIds(writer, projectId, members);
             for (String table : List.of("events", "identities", "persons", "person_hours", "person_stage_transitions", "person_sets",
-                    "person_stages")) {
+                    "person_stages", "rfm_orders")) {
                 update(writer, "DELETE FROM " + table + " WHERE project_id = ? AND person_id IN (%s)", projectId, members);
             }
             update(writer, "DELETE FROM person_merges WHERE project_id = ? AND (person_id IN (%1$s) OR root_id IN (%1$s))", projectId,

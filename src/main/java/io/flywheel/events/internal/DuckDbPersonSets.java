@@ -106,9 +106,9 @@ final class DuckDbPersonSets implements PersonSets {
                 rules.forEach(rule -> changes.add(new Changes(rule.key(), 0, List.of(), List.of())));
             }
             else {
-                Evaluation evaluation = onlyPersons == null ? new Evaluation(audience, reader)
-                        : new Evaluation(audience, reader, rules, onlyPersons);
-                evaluation.precomputeRfm(rules);
+                Evaluation evaluation = onlyPersons == null ? new Evaluation(store, audience, reader, rules)
+                        : new Evaluation(store, audience, reader, rules, onlyPersons);
+                evaluation.precomputeRfm();
                 log.debug("Refresh of {} sets for {} persons prepared in {} ms", rules.size(), onlyPersons == null ? "all" : onlyPersons.size(),
                         (System.nanoTime() - started) / 1_000_000);
                 // incrementally, the few dirty persons make a statement per rule cost more than its work: the rules
@@ -189,11 +189,17 @@ final class DuckDbPersonSets implements PersonSets {
     /**
      * Rules evaluated on one reader connection. With dirty persons: {@code dirty_ids} (as given),
      * {@code dirty_members} (the person rows of their roots), {@code dirty_roots} (those roots) and
-     * {@code dirty_events} (the events of those roots that any rule can read) are temporary tables
-     * shared by every rule.
+     * {@code dirty_events} (the events of those roots that any rule can read, with their raw person
+     * ids and the orders and refunds when the kept copy of the orders is brought up to date from
+     * them) are temporary tables shared by every rule.
      */
     private static final class Evaluation {
 
+        /** The kept orders as {@link DuckDbEventAnalytics#rfmScores} reads them. */
+        private static final String KEPT_ORDERS =
+                "(SELECT project_id, event, person_id, ts, order_id, revenue, CAST(NULL AS VARCHAR) AS user_id FROM rfm_orders)";
+
+        private final DuckDbEventStore store;
         private final Audience audience;
         private final Connection reader;
         private final ConditionSql.Sources sources;
@@ -203,22 +209,42 @@ final class DuckDbPersonSets implements PersonSets {
         private final Map<String, String> visible = new HashMap<>();
         private final Map<Integer, String> rfm = new HashMap<>();
         private final boolean incremental;
+        /** The RFM conditions of the rules. */
+        private final List<PersonCondition.Rfm> rfmConditions = new ArrayList<>();
+        /** The first instant of the completed orders RFM needs; null without RFM conditions. */
+        private final Instant ordersFrom;
+        /** The persons owed to the kept orders before this evaluation read anything. */
+        private final Set<Long> owed;
+        /** Since when the kept orders hold the completed orders when they are brought up to date from the dirty events, else null. */
+        private Instant ordersKept;
 
         /** Everyone. */
-        Evaluation(Audience audience, Connection reader) {
+        Evaluation(DuckDbEventStore store, Audience audience, Connection reader, List<SetRule> rules) {
+            this.store = store;
             this.audience = audience;
             this.reader = reader;
             this.incremental = false;
             this.sources = new ConditionSql.Sources("events e " + Sql.MERGES, Sql.PERSON, "members", visible, rfm);
+            rules.forEach(rule -> collectRfm(rule.condition(), rfmConditions));
+            this.ordersFrom = ordersFrom();
+            this.owed = owed();
         }
 
         /** Only the given persons. */
-        Evaluation(Audience audience, Connection reader, List<SetRule> rules, Collection<Long> onlyPersons) throws SQLException {
+        Evaluation(DuckDbEventStore store, Audience audience, Connection reader, List<SetRule> rules, Collection<Long> onlyPersons)
+                throws SQLException {
+            this.store = store;
             this.audience = audience;
             this.reader = reader;
             this.incremental = true;
             this.sources = new ConditionSql.Sources("dirty_events e", "e.person", "dirty_members", visible, rfm);
+            rules.forEach(rule -> collectRfm(rule.condition(), rfmConditions));
+            this.ordersFrom = ordersFrom();
+            this.owed = owed();
             long projectId = audience.projectId();
+            if (ordersFrom != null && store.keptOrders().current(projectId, ordersFrom, onlyPersons)) {
+                ordersKept = store.keptOrders().since(projectId);
+            }
             try (Statement statement = reader.createStatement()) {
                 statement.execute("CREATE TEMP TABLE dirty_ids (person_id BIGINT)");
             }
@@ -241,8 +267,14 @@ final class DuckDbPersonSets implements PersonSets {
                     + "ON d.person_id = s.person_id WHERE s.project_id = ?", projectId));
             EventNeeds needs = new EventNeeds();
             rules.forEach(rule -> needs.add(rule.condition(), audience));
+            if (ordersKept != null) {
+                needs.orders(ordersKept);
+            }
             // only the columns the rules read: the scan of every event reads each projected column in full
             Sql events = new Sql().append("CREATE TEMP TABLE dirty_events AS SELECT d.root AS person, e.project_id, e.event, e.ts");
+            if (ordersKept != null) {
+                events.append(", e.person_id");
+            }
             for (String column : needs.columns) {
                 events.append(", e." + column);
             }
@@ -252,9 +284,23 @@ final class DuckDbPersonSets implements PersonSets {
                         needs.names.toArray());
             }
             if (needs.since != null) {
-                events.append(" AND e.ts >= ?", needs.since);
+                // refunds count whenever they happened
+                events.append(ordersKept != null ? " AND (e.ts >= ? OR e.event = 'Order Refunded')" : " AND e.ts >= ?", needs.since);
             }
             execute(events);
+        }
+
+        private Instant ordersFrom() {
+            int longest = rfmConditions.stream().mapToInt(PersonCondition.Rfm::windowDays).max().orElse(0);
+            return longest == 0 ? null : ConditionSql.rfmScope(audience, longest).start();
+        }
+
+        private Set<Long> owed() {
+            if (ordersFrom == null) {
+                return Set.of();
+            }
+            store.keptOrders().rebuilding(audience.projectId());
+            return store.keptOrders().owed(audience.projectId());
         }
 
         /**
@@ -336,29 +382,65 @@ final class DuckDbPersonSets implements PersonSets {
         }
 
         /**
-         * RFM scores are ranks among every buyer: computed once per window for all rules, from one
-         * copy of the orders (of the longest window) and refunds.
+         * RFM scores are ranks among every buyer: computed once per window for all rules, from the
+         * orders and refunds kept in {@code rfm_orders}, brought up to date first.
          */
-        private void precomputeRfm(List<SetRule> rules) throws SQLException {
-            List<PersonCondition.Rfm> found = new ArrayList<>();
-            rules.forEach(rule -> collectRfm(rule.condition(), found));
-            if (found.isEmpty()) {
+        private void precomputeRfm() throws SQLException {
+            if (rfmConditions.isEmpty()) {
                 return;
             }
-            int longest = found.stream().mapToInt(PersonCondition.Rfm::windowDays).max().orElseThrow();
-            execute(new Sql().append("CREATE TEMP TABLE rfm_orders AS SELECT * FROM " + ConditionSql.ORDERS
-                    + " WHERE project_id = ? AND (event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?))",
-                    audience.projectId(), ConditionSql.rfmScope(audience, longest).start()));
-            for (PersonCondition.Rfm scores : found) {
+            if (ordersKept != null) {
+                updateOrders();
+            }
+            else {
+                rebuildOrders();
+            }
+            for (PersonCondition.Rfm scores : rfmConditions) {
                 if (!rfm.containsKey(scores.windowDays())) {
                     String table = "rfm_" + scores.windowDays();
                     // ranked among every buyer, kept for the persons in question only
                     execute(new Sql().append("CREATE TEMP TABLE " + table + " AS SELECT * FROM (")
-                            .include(DuckDbEventAnalytics.rfmScores(ConditionSql.rfmScope(audience, scores.windowDays()), "rfm_orders"))
+                            .include(DuckDbEventAnalytics.rfmScores(ConditionSql.rfmScope(audience, scores.windowDays()), KEPT_ORDERS))
                             .append(incremental ? ") WHERE person IN (SELECT person FROM dirty_roots)" : ")"));
                     rfm.put(scores.windowDays(), table);
                 }
             }
+        }
+
+        /**
+         * Copies every order of the longest window and every refund of the project, then replaces the
+         * kept ones with them under the write lock, without persons deleted since the copy was read:
+         * the scan of every event runs without blocking ingestion.
+         */
+        private void rebuildOrders() throws SQLException {
+            long projectId = audience.projectId();
+            execute(new Sql().append("CREATE TEMP TABLE rfm_copy AS SELECT project_id, event, person_id, ts, order_id, revenue FROM events "
+                    + "WHERE project_id = ? AND (event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?))", projectId, ordersFrom));
+            store.inTransaction("keeping the orders for RFM", reader, connection -> {
+                execute(new Sql().append("DELETE FROM rfm_orders WHERE project_id = ?", projectId));
+                execute(new Sql().append("INSERT INTO rfm_orders SELECT * FROM rfm_copy "
+                        + "WHERE person_id IN (SELECT person_id FROM persons WHERE project_id = ?)", projectId));
+                return null;
+            });
+            execute(new Sql().append("DROP TABLE rfm_copy"));
+            store.keptOrders().updated(projectId, ordersFrom, owed);
+        }
+
+        /**
+         * Replaces the kept orders and refunds of the dirty persons (the given ids, deleted ones
+         * included, and every person row of their roots) with those of their copied events.
+         */
+        private void updateOrders() throws SQLException {
+            long projectId = audience.projectId();
+            store.inTransaction("keeping the orders for RFM", reader, connection -> {
+                execute(new Sql().append("DELETE FROM rfm_orders WHERE project_id = ? AND person_id IN ("
+                        + "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members)", projectId));
+                execute(new Sql().append("INSERT INTO rfm_orders SELECT project_id, event, person_id, ts, order_id, revenue FROM dirty_events "
+                        + "WHERE (event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?)) "
+                        + "AND person_id IN (SELECT person_id FROM persons WHERE project_id = ?)", ordersKept, projectId));
+                return null;
+            });
+            store.keptOrders().updated(projectId, ordersKept, owed);
         }
 
         private void execute(Sql sql) throws SQLException {
@@ -413,6 +495,17 @@ final class DuckDbPersonSets implements PersonSets {
         boolean any;
         Instant since;
         private boolean unbounded;
+
+        /** The completed orders from {@code from} on and every refund, with the columns RFM reads. */
+        void orders(Instant from) {
+            names.add("Order Completed");
+            names.add("Order Refunded");
+            columns.add("order_id");
+            columns.add("revenue");
+            if (!unbounded && (since == null || from.isBefore(since))) {
+                since = from;
+            }
+        }
 
         void add(PersonCondition condition, Audience audience) {
             if (condition instanceof PersonCondition.Did did) {

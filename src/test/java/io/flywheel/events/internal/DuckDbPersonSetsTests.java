@@ -148,6 +148,10 @@ class DuckDbPersonSetsTests {
         return event(personId, "track", ORDER, null, at, null, id, revenue, "{\"order_id\":\"" + id + "\",\"revenue\":" + revenue + "}");
     }
 
+    private Event refund(long personId, String orderId, Instant at) {
+        return event(personId, "track", "Order Refunded", null, at, null, orderId, null, "{\"order_id\":\"" + orderId + "\"}");
+    }
+
     private void stages(Object... personsAndStages) {
         try (Connection connection = store.reader(); Statement statement = connection.createStatement()) {
             for (int i = 0; i < personsAndStages.length; i += 2) {
@@ -453,14 +457,74 @@ class DuckDbPersonSetsTests {
     void deletingAPersonRemovesItsMembershipsAndStage() throws SQLException {
         sets.add(1, "tag:3", List.of(1L, 3L), NOW);
         stages(1, "new");
+        sets.refresh(AUDIENCE, List.of(new SetRule("segment:rfm", new Rfm(30, Set.of(), Range.all(), Range.all(), Range.all()))), null);
+        assertThat(rows("SELECT count(*) FROM rfm_orders WHERE project_id = 1 AND person_id IN (1, 2)")).as("orders kept for RFM").isEqualTo(3);
+        assertThat(rows("SELECT count(*) FROM rfm_orders WHERE project_id = 1 AND person_id = 6")).as("deleted before").isZero();
         store.deletePerson(1, 2).orElseThrow();
         assertThat(rows("SELECT count(*) FROM person_sets WHERE project_id = 1 AND person_id IN (1, 2, 6)")).isZero();
         assertThat(rows("SELECT count(*) FROM person_stages WHERE project_id = 1 AND person_id IN (1, 2, 6)")).isZero();
+        assertThat(rows("SELECT count(*) FROM rfm_orders WHERE project_id = 1 AND person_id IN (1, 2)")).isZero();
+        assertThat(rows("SELECT count(*) FROM rfm_orders WHERE project_id = 1")).as("the orders of 3 and 5 in the window").isEqualTo(4);
         assertThat(members(new InSet("tag:3"))).containsExactly(3L);
         assertThat(members(BUYER)).containsExactly(3L);
         store.deleteProject(1);
         assertThat(rows("SELECT count(*) FROM person_sets")).isZero();
         assertThat(rows("SELECT count(*) FROM person_stages")).isZero();
+        assertThat(rows("SELECT count(*) FROM rfm_orders")).isZero();
+    }
+
+    @Test
+    void keptOrdersFollowOrdersRefundsMergesAndDeletionsAcrossCalls() throws SQLException {
+        List<PersonCondition> conditions = List.of(new Rfm(30, Set.of(), Range.all(), Range.all(), Range.all()),
+                new Rfm(30, Set.of(), new Range(4, 5), Range.all(), Range.all()), new Rfm(30, Set.of(), Range.all(), new Range(4, 5), Range.all()),
+                new Rfm(7, Set.of(), Range.all(), Range.all(), new Range(3, 5)),
+                new Rfm(30, Set.of("important_value", "general_win_back"), Range.all(), Range.all(), Range.all()),
+                new All(List.of(SHANGHAI, new Rfm(30, Set.of(), Range.all(), Range.all(), new Range(1, 2)))));
+        List<SetRule> rules = new ArrayList<>();
+        for (int i = 0; i < conditions.size(); i++) {
+            rules.add(new SetRule("segment:r" + i, conditions.get(i)));
+        }
+        sets.refresh(AUDIENCE, rules, null);
+        Event later = order(4, daysAgo(2), 80);
+        store.append(List.of(order(4, daysAgo(1), 300), later, order(3, daysAgo(0), 40), refund(1, "o-6", daysAgo(0))));
+        refreshAndCompare(rules, conditions, "new orders and a refund of 1's order 5 days ago");
+        store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(1, 4, 3, NOW)), "wal", 3));
+        store.append(List.of(refund(3, later.orderId(), daysAgo(0))));
+        refreshAndCompare(rules, conditions, "4 merged into 3, then 4's order refunded by 3");
+        store.deletePerson(1, 5).orElseThrow();
+        store.append(List.of(order(1, daysAgo(0), 1000)));
+        refreshAndCompare(rules, conditions, "5 deleted, 1 ordered again");
+        store.append(List.of(order(5, daysAgo(0), 20)));
+        sets.refresh(AUDIENCE, List.of(new SetRule("segment:buyer", BUYER)), sets.drainChanged().get(1L));
+        store.append(List.of(order(3, daysAgo(0), 5)));
+        refreshAndCompare(rules, conditions, "the changes of a call without RFM rules");
+    }
+
+    /**
+     * Refreshes incrementally and compares the members among the changed persons with the
+     * conditions (the others keep their ranks of the previous refresh: RFM ranks among every
+     * buyer), and the kept orders with the events.
+     */
+    private void refreshAndCompare(List<SetRule> rules, List<PersonCondition> conditions, String step) throws SQLException {
+        Set<Long> changed = sets.drainChanged().get(1L);
+        sets.refresh(AUDIENCE, rules, changed);
+        Set<Long> roots = new java.util.HashSet<>();
+        for (long person : changed) {
+            roots.add(rows("SELECT coalesce(max(root_id), " + person + ") FROM person_merges WHERE project_id = 1 AND person_id = " + person));
+        }
+        for (int i = 0; i < conditions.size(); i++) {
+            List<Long> stored = members(new InSet("segment:r" + i));
+            List<Long> expected = members(conditions.get(i));
+            assertThat(stored.stream().filter(roots::contains).toList()).as(step + ": " + conditions.get(i))
+                    .isEqualTo(expected.stream().filter(roots::contains).toList());
+        }
+        String since = "TIMESTAMP '" + java.time.LocalDateTime.ofInstant(ConditionSql.rfmScope(AUDIENCE, 30).start(), java.time.ZoneOffset.UTC)
+                + "'";
+        String kept = "SELECT project_id, event, person_id, ts, order_id, revenue FROM rfm_orders WHERE event = 'Order Refunded' OR ts >= " + since;
+        String events = "SELECT project_id, event, person_id, ts, order_id, revenue FROM events "
+                + "WHERE event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= " + since + ")";
+        assertThat(rows("SELECT count(*) FROM (" + kept + " EXCEPT ALL " + events + ")")).as(step + ": kept, not in the events").isZero();
+        assertThat(rows("SELECT count(*) FROM (" + events + " EXCEPT ALL " + kept + ")")).as(step + ": in the events, not kept").isZero();
     }
 
     private long rows(String sql) throws SQLException {

@@ -1,0 +1,76 @@
+package io.flywheel.events.internal;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What is known of the orders and refunds that person sets keep per project in {@code rfm_orders}
+ * for RFM: since when the completed orders are kept, and which changed persons were handed out by
+ * {@code drainChanged} but not yet applied to the copy. An incremental refresh may only bring the
+ * copy up to date when it is given every such person; otherwise (a call without RFM rules, a
+ * project skipped, a failed call) the copy is rebuilt. Nothing kept means nothing known: after a
+ * restart the first call rebuilds.
+ */
+final class KeptOrders {
+
+    /** Per project: the first instant of the completed orders kept; guarded by this. */
+    private final Map<Long, Instant> since = new HashMap<>();
+    /** Per project with a kept copy or one being built: persons drained since it was last brought up to date; guarded by this. */
+    private final Map<Long, Set<Long>> owed = new HashMap<>();
+
+    synchronized void drained(Map<Long, Set<Long>> persons) {
+        persons.forEach((projectId, ids) -> {
+            if (owed.containsKey(projectId)) {
+                owed.computeIfAbsent(projectId, key -> new HashSet<>()).addAll(ids);
+            }
+        });
+    }
+
+    /**
+     * Whether the kept copy of the project holds the completed orders from {@code from} on and can
+     * be brought up to date from {@code persons} alone.
+     */
+    synchronized boolean current(long projectId, Instant from, Collection<Long> persons) {
+        Instant kept = since.get(projectId);
+        if (kept == null || kept.isAfter(from)) {
+            return false;
+        }
+        Set<Long> missing = owed.getOrDefault(projectId, Set.of());
+        return missing.isEmpty() || (persons != null && persons.containsAll(missing));
+    }
+
+    /** The first instant of the completed orders kept, or null. */
+    synchronized Instant since(long projectId) {
+        return since.get(projectId);
+    }
+
+    /**
+     * Notes the copy rebuilt or brought up to date from a snapshot taken after {@code owedBefore}
+     * was read; persons drained since are still owed.
+     */
+    synchronized void updated(long projectId, Instant from, Set<Long> owedBefore) {
+        since.put(projectId, from);
+        Set<Long> left = owed.getOrDefault(projectId, new HashSet<>());
+        left.removeAll(owedBefore);
+        owed.put(projectId, left);
+    }
+
+    /** Notes a rebuild starting: from now on drained persons are noted for the project. */
+    synchronized void rebuilding(long projectId) {
+        owed.putIfAbsent(projectId, new HashSet<>());
+    }
+
+    /** The persons owed now, for {@link #updated}. */
+    synchronized Set<Long> owed(long projectId) {
+        return Set.copyOf(owed.getOrDefault(projectId, Set.of()));
+    }
+
+    synchronized void forget(long projectId) {
+        since.remove(projectId);
+        owed.remove(projectId);
+    }
+}
