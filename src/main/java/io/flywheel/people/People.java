@@ -96,6 +96,11 @@ public class People {
                 person.lastSeen(), person.events());
     }
 
+    /** The root of a person (itself unless it was merged into another); not found when the person does not exist. */
+    public long root(Project project, long personId) {
+        return profile(project.id(), personId).personId();
+    }
+
     /** The person's profile; a merged person answers its root's. */
     public PersonView person(Project project, long personId) {
         PersonProfile profile = profile(project.id(), personId);

@@ -202,7 +202,19 @@ class SegmentsApiTests {
             assertThat(change.entered()).containsExactlyInAnyOrder(1L, 5L);
         }));
 
+        String persons = "/api/v1/projects/" + shop.project.id() + "/persons/";
+        JsonNode ofFive = call(get(persons + "5/segments"), admin(), status().isOk());
+        assertThat(ofFive).hasSize(1);
+        assertThat(ofFive.get(0).get("id").asLong()).isEqualTo(id);
+        assertThat(ofFive.get(0).get("name").asString()).isEqualTo("signed up");
+        assertThat(ofFive.get(0).has("since")).isTrue();
+        assertThat(call(get(persons + "2/segments"), admin(), status().isOk()).get(0).get("id").asLong())
+                .as("a merged person answers its root's segments").isEqualTo(id);
+        assertThat(call(get(persons + "3/segments"), admin(), status().isOk())).as("never signed up").isEmpty();
+        call(get(persons + "999999/segments"), admin(), status().isNotFound());
+
         call(delete("/api/v1/projects/" + shop.project.id() + "/persons/5"), admin(), status().isNoContent());
+        call(get(persons + "5/segments"), admin(), status().isNotFound());
         assertThat(call(get(members), admin(), status().isOk()).get("total").asLong()).as("a deleted person is nobody's member").isEqualTo(1);
     }
 }

@@ -119,6 +119,11 @@ class TagsApiTests {
         assertThat(recorder.changes).contains(new Tag.MembershipChanged(shop.project.id(), vip.get("id").asLong(), List.of(1L, 3L), List.of()));
         assertThat(send(post(tag + "/persons/remove"), "{\"personIds\": [1]}", status().isOk()).get("exited").asInt()).isEqualTo(1);
         assertThat(members(tag)).containsExactly(3L);
+        JsonNode held = read(base + "/persons/3/tags");
+        assertThat(held).hasSize(1);
+        assertThat(held.get(0).get("name").asString()).isEqualTo("VIP");
+        assertThat(held.get(0).get("group").asString()).isEqualTo("价值");
+        assertThat(read(base + "/persons/1/tags")).as("removed again").isEmpty();
 
         long segment = send(post(base + "/segments"), "{\"name\": \"WeChat\", \"rule\": {\"firstTouch\": [\"WeChat\"]}}", status().isCreated())
                 .get("id").asLong();

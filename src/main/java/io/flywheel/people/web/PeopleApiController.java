@@ -9,6 +9,8 @@ import io.flywheel.people.People;
 import io.flywheel.people.PersonExport;
 import io.flywheel.people.PersonListItem;
 import io.flywheel.people.PersonView;
+import io.flywheel.people.Segments;
+import io.flywheel.people.Tags;
 import io.flywheel.platform.Access;
 import io.flywheel.platform.Capability;
 import io.flywheel.platform.Project;
@@ -42,11 +44,15 @@ import tools.jackson.databind.json.JsonMapper;
 class PeopleApiController {
 
     private final People people;
+    private final Segments segments;
+    private final Tags tags;
     private final Access access;
     private final JsonMapper json;
 
-    PeopleApiController(People people, Access access, JsonMapper json) {
+    PeopleApiController(People people, Segments segments, Tags tags, Access access, JsonMapper json) {
         this.people = people;
+        this.segments = segments;
+        this.tags = tags;
         this.access = access;
         this.json = json;
     }
@@ -96,6 +102,29 @@ class PeopleApiController {
         return new PersonResponse(profile.personId(), profile.mergedPersonIds(), profile.userId(), profile.userIds(), profile.anonymousIds(),
                 profile.firstSeen(), profile.lastSeen(), profile.events(), profile.firstTouch(), profile.lastTouch(), tree(profile.traits()),
                 view.activity(), view.rfm(), view.rfmSegment());
+    }
+
+    /** A segment or tag the person belongs to, since when (the start of the current membership). */
+    record MembershipResponse(long id, String name, String group, Instant since) {
+    }
+
+    @GetMapping("/{personId}/segments")
+    @Operation(summary = "The segments a person belongs to", description = "By name, with the time each membership began. Membership is "
+            + "kept current in the background: a change in events or traits shows here within seconds.")
+    List<MembershipResponse> segments(@PathVariable long projectId, @PathVariable long personId) {
+        Project project = access.project(projectId, Capability.READ);
+        long root = people.root(project, personId);
+        return segments.of(project.id(), root).entrySet().stream()
+                .map(entry -> new MembershipResponse(entry.getKey().id(), entry.getKey().name(), null, entry.getValue())).toList();
+    }
+
+    @GetMapping("/{personId}/tags")
+    @Operation(summary = "The tags a person has", description = "By name, with the tag's group and the time the person got it.")
+    List<MembershipResponse> tags(@PathVariable long projectId, @PathVariable long personId) {
+        Project project = access.project(projectId, Capability.READ);
+        long root = people.root(project, personId);
+        return tags.of(project.id(), root).stream().map(held -> new MembershipResponse(held.tag().id(), held.tag().name(), held.group(),
+                held.since())).toList();
     }
 
     /** One event of a person, its properties and context as JSON. */
