@@ -82,6 +82,14 @@ public interface PersonSets {
      */
     Map<Long, Set<Long>> drainChanged();
 
+    /**
+     * The persons (raw ids) with an event timed in {@code [from - D × 24 h, to - D × 24 h]} for one of
+     * the given numbers of days D, or in {@code [from, to]}: the persons for whom a "last D days"
+     * window can have changed between the two times without a new event of theirs (events left
+     * the window, or events timed ahead of their arrival entered it).
+     */
+    Set<Long> windowEdges(long projectId, Instant from, Instant to, Set<Integer> lastDays);
+
     /** A rule-kept set. */
     record SetRule(String key, PersonCondition condition) {
         public SetRule {

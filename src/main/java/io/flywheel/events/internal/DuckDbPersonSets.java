@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -756,6 +757,23 @@ final class DuckDbPersonSets implements PersonSets {
         Map<String, Instant> sets = new LinkedHashMap<>();
         read(sql, row -> sets.put(row.getString(1), DuckDbEventStore.instant(row.getLong(2))));
         return sets;
+    }
+
+    /** One range scan per edge: events are stored roughly in time order, so each reads few row groups. */
+    @Override
+    public Set<Long> windowEdges(long projectId, Instant from, Instant to, Set<Integer> lastDays) {
+        Set<Long> persons = new HashSet<>();
+        if (!to.isAfter(from)) {
+            return persons;
+        }
+        Sql sql = new Sql().append("SELECT DISTINCT person_id FROM events WHERE project_id = ? AND ts >= ? AND ts <= ?", projectId, from, to);
+        for (int days : new TreeSet<>(lastDays)) {
+            Duration shift = Duration.ofDays(days);
+            sql.append(" UNION SELECT person_id FROM events WHERE project_id = ? AND ts >= ? AND ts <= ?", projectId, from.minus(shift),
+                    to.minus(shift));
+        }
+        read(sql, row -> persons.add(row.getLong(1)));
+        return persons;
     }
 
     @Override

@@ -77,31 +77,54 @@ public final class RuleGraph {
     }
 
     /**
-     * The sets whose rules change truth as time passes without new events or traits: a window of
-     * the last D days, RFM (computed as of today) and lifecycle stages (recomputed from activity).
-     * Windows between fixed dates do not slide: events arriving in them refresh their persons.
+     * The sets whose rules rank a person against everyone (RFM scores are quantiles of all buyers
+     * as of today): a new order of one person can move others, so these are evaluated again for
+     * everyone from time to time and after midnight.
      */
-    public List<String> sliding() {
-        return rules.entrySet().stream().filter(entry -> slides(entry.getValue())).map(Map.Entry::getKey).toList();
+    public List<String> ranked() {
+        return rules.entrySet().stream().filter(entry -> ranks(entry.getValue())).map(Map.Entry::getKey).toList();
     }
 
-    static boolean slides(PersonCondition condition) {
+    static boolean ranks(PersonCondition condition) {
         if (condition instanceof PersonCondition.All all) {
-            return all.conditions().stream().anyMatch(RuleGraph::slides);
+            return all.conditions().stream().anyMatch(RuleGraph::ranks);
         }
         if (condition instanceof PersonCondition.Any any) {
-            return any.conditions().stream().anyMatch(RuleGraph::slides);
+            return any.conditions().stream().anyMatch(RuleGraph::ranks);
         }
         if (condition instanceof PersonCondition.Not not) {
-            return slides(not.condition());
+            return ranks(not.condition());
         }
-        if (condition instanceof PersonCondition.Did did) {
-            return did.window().lastDays() != null;
+        return condition instanceof PersonCondition.Rfm;
+    }
+
+    /**
+     * The lengths of the "last D days" windows of every rule: such a window slides with time, so
+     * persons with events at its trailing edge are evaluated again (windows between fixed dates do
+     * not slide: events arriving in them refresh their persons).
+     */
+    public Set<Integer> windowDays() {
+        Set<Integer> days = new HashSet<>();
+        rules.values().forEach(rule -> windowDays(rule, days));
+        return days;
+    }
+
+    private static void windowDays(PersonCondition condition, Set<Integer> days) {
+        if (condition instanceof PersonCondition.All all) {
+            all.conditions().forEach(member -> windowDays(member, days));
         }
-        if (condition instanceof PersonCondition.Sequence sequence) {
-            return sequence.window().lastDays() != null;
+        else if (condition instanceof PersonCondition.Any any) {
+            any.conditions().forEach(member -> windowDays(member, days));
         }
-        return condition instanceof PersonCondition.Rfm || condition instanceof PersonCondition.Stage;
+        else if (condition instanceof PersonCondition.Not not) {
+            windowDays(not.condition(), days);
+        }
+        else if (condition instanceof PersonCondition.Did did && did.window().lastDays() != null) {
+            days.add(did.window().lastDays());
+        }
+        else if (condition instanceof PersonCondition.Sequence sequence && sequence.window().lastDays() != null) {
+            days.add(sequence.window().lastDays());
+        }
     }
 
     /** The rule-kept sets whose rules ask for a lifecycle stage. */

@@ -7,21 +7,25 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * How segments and rule tags are kept current.
  *
- * @param refreshDelay pause between two rounds of the refresher (changed persons, changed rules)
- * @param fullRefreshInterval how often every rule set is evaluated again for everyone, because
- *                            "last D days" windows slide without new events (also after midnight in
- *                            the project's zone)
+ * @param refreshDelay pause between two rounds of the refresher (changed persons, changed rules, window edges)
+ * @param fullRefreshInterval how often rules that rank a person against everyone (RFM) are evaluated
+ *                            again for everyone (also after midnight in the project's zone)
+ * @param fullPassBudget how long one round may spend evaluating sets of the backlog for everyone
+ *                       (after a start, and the ranked rules) before it turns to the changed persons;
+ *                       at least one set is evaluated per round
  * @param sampleInterval how often a set's size is written to its history at most (plus once an hour)
  * @param countTimeout how long a live count or a member list may run
  */
 @ConfigurationProperties("flywheel.segments")
 public record SegmentsProperties(
-        @DefaultValue("1s") Duration refreshDelay,
-        @DefaultValue("10m") Duration fullRefreshInterval,
+        @DefaultValue("250ms") Duration refreshDelay,
+        @DefaultValue("1h") Duration fullRefreshInterval,
+        @DefaultValue("500ms") Duration fullPassBudget,
         @DefaultValue("1m") Duration sampleInterval,
         @DefaultValue("30s") Duration countTimeout) {
 
     public static SegmentsProperties defaults() {
-        return new SegmentsProperties(Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofSeconds(30));
+        return new SegmentsProperties(Duration.ofMillis(250), Duration.ofHours(1), Duration.ofMillis(500), Duration.ofMinutes(1),
+                Duration.ofSeconds(30));
     }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,17 +36,20 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * Keeps segments and rule tags current. One round runs at a time, on one thread, with a pause
- * between rounds; a failing project is logged and retried with a full refresh a minute later. A
- * round:
+ * Keeps segments and rule tags current. One round runs at a time, on one thread, with a short pause
+ * between rounds; a failing project is logged and started over a minute later. A round, per
+ * project:
  *
  * <ol>
- * <li>sets whose rule changed are evaluated for everyone, with the sets that refer to them;</li>
- * <li>the persons whose events, traits or merges changed since the last round (and persons tagged by
- * hand) are evaluated again in every rule set of their project, in dependency order, in one call;</li>
- * <li>every rule set of a project is evaluated for everyone at start; rules whose truth slides with
- * time ("last D days", RFM as of today, lifecycle stages) and the sets referring to them again every
- * {@code fullRefreshInterval} and after midnight in the project's zone.</li>
+ * <li>sets whose rule changed are evaluated for everyone at once, with the sets that refer to them;</li>
+ * <li>the backlog of sets to evaluate for everyone (all of them after a start; RFM rules, which rank
+ * a person against all buyers, every {@code fullRefreshInterval} and after midnight in the project's
+ * zone, with the sets referring to them) is worked off in dependency order for at most
+ * {@code fullPassBudget} per round, so that it never holds up the next step for long;</li>
+ * <li>the persons whose events, traits or merges changed since the last round, persons tagged by hand,
+ * persons whose lifecycle stage moved, and persons with events at the trailing edge of a "last D
+ * days" window (whose membership slides with time) are evaluated again in every rule set of their
+ * project, in dependency order, in one call.</li>
  * </ol>
  *
  * Who entered and who left is published as {@link Segment.MembershipChanged} and
@@ -58,6 +62,8 @@ public class SetRefresher implements SmartLifecycle {
     private static final Duration RETRY = Duration.ofMinutes(1);
     /** More persons than this moving between stages re-evaluate the stage rules for everyone. */
     static final int MAX_MOVED_PERSONS = 50_000;
+    /** Window edges are read a little wider than the time passed: events on an edge count on both sides. */
+    private static final Duration EDGE_MARGIN = Duration.ofMillis(1);
 
     private final PersonSets sets;
     private final RuleSets ruleSets;
@@ -73,10 +79,9 @@ public class SetRefresher implements SmartLifecycle {
     private final Map<Long, Set<String>> changedRules = new ConcurrentHashMap<>();
     /** Persons changed by this module (manual tags), per project. */
     private final Map<Long, Set<Long>> changedPersons = new ConcurrentHashMap<>();
-    /** When each project was last refreshed for everyone, and on which day of its zone. */
-    private final Map<Long, Instant> lastFull = new ConcurrentHashMap<>();
-    private final Map<Long, LocalDate> lastFullDay = new ConcurrentHashMap<>();
-    /** When a project failed: no full refresh before this. */
+    /** What the refresher knows of each project since the start (or since the project last failed). */
+    private final Map<Long, ProjectState> states = new ConcurrentHashMap<>();
+    /** When a project failed: nothing is evaluated for it before this. */
     private final Map<Long, Instant> retryAt = new ConcurrentHashMap<>();
     /** Sets deleted since the start ("project/key"): a round that was running when one went drops it again. */
     private final Set<String> dropped = ConcurrentHashMap.newKeySet();
@@ -87,6 +92,19 @@ public class SetRefresher implements SmartLifecycle {
     private ScheduledExecutorService executor;
 
     private record Sample(Instant at, long size) {
+    }
+
+    /** Guarded by the refresher's single thread. */
+    private static final class ProjectState {
+        /** Sets still to be evaluated for everyone, in no particular order (taken in dependency order). */
+        final Set<String> backlog = new HashSet<>();
+        /** Sets evaluated for everyone since the start: only their members are known to be current. */
+        final Set<String> current = new HashSet<>();
+        /** Up to when the trailing edges of the windows were followed. */
+        Instant edgesUntil;
+        /** When the ranked rules were last queued, and on which day of the project's zone. */
+        Instant rankedAt;
+        LocalDate rankedDay;
     }
 
     public SetRefresher(PersonSets sets, RuleSets ruleSets, SegmentStore segments, SetSizeStore sizes, Projects projects,
@@ -163,8 +181,8 @@ public class SetRefresher implements SmartLifecycle {
             persons = new HashMap<>(sets.drainChanged());
         }
         catch (RuntimeException e) {
-            log.error("Could not read the changed persons; refreshing everything next", e);
-            lastFull.clear();
+            log.error("Could not read the changed persons; evaluating everything again", e);
+            states.clear();
             return;
         }
         for (Long projectId : List.copyOf(changedPersons.keySet())) {
@@ -188,68 +206,105 @@ public class SetRefresher implements SmartLifecycle {
                 retryAt.remove(projectId);
             }
             catch (RuntimeException e) {
-                log.error("Refreshing the segments and tags of project {} failed; retrying everything in {}", projectId, RETRY, e);
-                lastFull.remove(projectId);
+                log.error("Refreshing the segments and tags of project {} failed; starting over in {}", projectId, RETRY, e);
+                states.remove(projectId);
                 retryAt.put(projectId, clock.instant().plus(RETRY));
             }
         }
     }
 
     private void refreshProject(long projectId, Set<Long> persons) {
+        Instant now = clock.instant();
+        Instant retry = retryAt.get(projectId);
+        if (retry != null && now.isBefore(retry)) {
+            personsChanged(projectId, persons);
+            return;
+        }
         Optional<Project> project = projects.find(projectId);
         Set<String> changed = changedRules.remove(projectId);
         if (project.isEmpty()) {
+            states.remove(projectId);
             return;
         }
-        Instant now = clock.instant();
         Audience audience = new Audience(projectId, project.get().timeZone(), now);
         RuleGraph graph = ruleSets.graph(projectId);
         List<SetRule> all = graph.ordered();
         if (all.isEmpty()) {
             return;
         }
-        if (fullRefreshDue(projectId, audience)) {
-            boolean first = !lastFull.containsKey(projectId);
-            Set<String> keys = new HashSet<>(graph.sliding());
-            if (changed != null) {
-                keys.addAll(changed);
+        LocalDate today = LocalDate.ofInstant(now, audience.zone());
+        ProjectState state = states.get(projectId);
+        if (state == null) {
+            // members stored before the start may miss changes that were never evaluated: everything once, bit by bit
+            state = new ProjectState();
+            for (SetRule rule : all) {
+                state.backlog.add(rule.key());
             }
-            // at start everything; later only what slides with time (and what refers to it)
-            List<SetRule> rules = first ? all : graph.withDependents(keys);
-            if (!rules.isEmpty()) {
-                refresh(audience, rules, null);
-            }
-            lastFull.put(projectId, now);
-            lastFullDay.put(projectId, LocalDate.ofInstant(now, audience.zone()));
-            if (first) {
-                return;
-            }
-            changed = null;
+            state.edgesUntil = now;
+            state.rankedAt = now;
+            state.rankedDay = today;
+            states.put(projectId, state);
         }
+        else if (!now.isBefore(state.rankedAt.plus(properties.fullRefreshInterval())) || !today.equals(state.rankedDay)) {
+            for (SetRule rule : graph.withDependents(graph.ranked())) {
+                state.backlog.add(rule.key());
+            }
+            state.rankedAt = now;
+            state.rankedDay = today;
+        }
+        Set<String> evaluated = new HashSet<>();
         if (changed != null && !changed.isEmpty()) {
             List<SetRule> rules = graph.withDependents(changed);
             if (!rules.isEmpty()) {
-                refresh(audience, rules, null);
+                refresh(audience, rules, null, state);
+                for (SetRule rule : rules) {
+                    state.backlog.remove(rule.key());
+                    evaluated.add(rule.key());
+                }
             }
         }
-        if (!persons.isEmpty()) {
-            refresh(audience, all, persons);
+        evaluated.addAll(workOffBacklog(audience, all, state));
+        Set<Long> due = new HashSet<>(persons);
+        Set<Integer> days = graph.windowDays();
+        if (!days.isEmpty()) {
+            due.addAll(sets.windowEdges(projectId, state.edgesUntil.minus(EDGE_MARGIN), now.plus(EDGE_MARGIN), days));
+        }
+        state.edgesUntil = now;
+        // a set evaluated for everyone in this round already holds for these persons, unless a set it refers to is evaluated now
+        List<SetRule> rules = new ArrayList<>();
+        Set<String> keys = new HashSet<>();
+        for (SetRule rule : all) {
+            if (!evaluated.contains(rule.key()) || RuleJson.references(rule.condition()).stream().anyMatch(keys::contains)) {
+                rules.add(rule);
+                keys.add(rule.key());
+            }
+        }
+        if (!due.isEmpty() && !rules.isEmpty()) {
+            refresh(audience, rules, due, state);
         }
     }
 
-    private boolean fullRefreshDue(long projectId, Audience audience) {
-        Instant retry = retryAt.get(projectId);
-        if (retry != null && audience.now().isBefore(retry)) {
-            return false;
+    /**
+     * Evaluates sets of the backlog for everyone, in dependency order, until the round's budget is
+     * spent; answers the sets evaluated.
+     */
+    private Set<String> workOffBacklog(Audience audience, List<SetRule> all, ProjectState state) {
+        state.backlog.retainAll(all.stream().map(SetRule::key).toList());
+        Set<String> evaluated = new HashSet<>();
+        long started = System.nanoTime();
+        for (SetRule rule : all) {
+            if (state.backlog.isEmpty() || !evaluated.isEmpty() && System.nanoTime() - started >= properties.fullPassBudget().toNanos()) {
+                break;
+            }
+            if (state.backlog.remove(rule.key())) {
+                refresh(audience, List.of(rule), null, state);
+                evaluated.add(rule.key());
+            }
         }
-        Instant last = lastFull.get(projectId);
-        if (last == null || !audience.now().isBefore(last.plus(properties.fullRefreshInterval()))) {
-            return true;
-        }
-        return !LocalDate.ofInstant(audience.now(), audience.zone()).equals(lastFullDay.get(projectId));
+        return evaluated;
     }
 
-    private void refresh(Audience audience, List<SetRule> rules, Collection<Long> persons) {
+    private void refresh(Audience audience, List<SetRule> rules, Collection<Long> persons, ProjectState state) {
         long started = System.nanoTime();
         List<SetChange> changes = sets.refresh(audience, rules, persons);
         log.debug("Refreshed {} sets of project {} for {} in {} ms", rules.size(), audience.projectId(),
@@ -259,7 +314,12 @@ public class SetRefresher implements SmartLifecycle {
                 sets.drop(audience.projectId(), change.key());
                 continue;
             }
-            refreshed.put(audience.projectId() + "/" + change.key(), audience.now());
+            if (persons == null) {
+                state.current.add(change.key());
+            }
+            if (state.current.contains(change.key())) {
+                refreshed.put(audience.projectId() + "/" + change.key(), audience.now());
+            }
             sample(audience.projectId(), change, audience.now());
             if (!change.entered().isEmpty() || !change.exited().isEmpty()) {
                 publish(audience.projectId(), change);

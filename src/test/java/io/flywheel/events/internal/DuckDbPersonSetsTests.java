@@ -207,6 +207,20 @@ class DuckDbPersonSetsTests {
     }
 
     @Test
+    void windowEdgesNamePersonsWithEventsThatLeftAWindowOrWereTimedAheadOfTheirArrival() {
+        // an hour passes: 3's order of exactly 30 days ago leaves a 30-day window at once
+        assertThat(sets.windowEdges(1, NOW.minusSeconds(1), NOW.plusSeconds(3600), Set.of(30))).containsExactly(3L);
+        // 3's order 31 days ago and 4's page view 100 days ago are not at these edges
+        assertThat(sets.windowEdges(1, NOW.plusSeconds(1), NOW.plusSeconds(3600), Set.of(30))).isEmpty();
+        assertThat(sets.windowEdges(1, NOW.minusSeconds(3600), NOW.plusSeconds(1), Set.of(31, 100)))
+                .as("an edge per length; merged 2 is named by its own id, deleted 6 by none").containsExactlyInAnyOrder(3L, 4L);
+        assertThat(sets.windowEdges(1, daysAgo(1).minusSeconds(1), daysAgo(1).plusSeconds(1), Set.of()))
+                .as("events timed inside the passed time itself").containsExactlyInAnyOrder(1L);
+        assertThat(sets.windowEdges(1, NOW, NOW, Set.of(30))).as("no time passed").isEmpty();
+        assertThat(sets.windowEdges(2, NOW.minusSeconds(1), NOW.plusSeconds(3600), Set.of(30))).as("another project").isEmpty();
+    }
+
+    @Test
     void dateWindowsAreInclusiveDaysInTheProjectsZone() {
         // 3's order 30 days ago: 2026-05-31 12:00 UTC = 20:00 on 2026-05-31 in Shanghai
         LocalDate day = LocalDate.of(2026, 5, 31);

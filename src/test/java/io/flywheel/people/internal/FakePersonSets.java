@@ -32,6 +32,9 @@ final class FakePersonSets implements PersonSets {
     final Map<String, TreeSet<Long>> members = new TreeMap<>();
     final List<String> refreshes = new ArrayList<>();
     Map<Long, Set<Long>> changed = new HashMap<>();
+    /** What {@link #windowEdges} answers per project, and how it was asked ("from to [days]"). */
+    final Map<Long, Set<Long>> edges = new HashMap<>();
+    final List<String> edgeCalls = new ArrayList<>();
     RuntimeException failure;
     /** Runs once at the start of the next refresh, as if it happened while the refresh ran. */
     Runnable duringRefresh;
@@ -61,6 +64,11 @@ final class FakePersonSets implements PersonSets {
         if (condition instanceof PersonCondition.Did did) {
             // behaviour stands in as a trait "did:<event>" of the person, whatever the window
             return "yes".equals(persons.get(projectId).get(person).get("did:" + did.event()));
+        }
+        if (condition instanceof PersonCondition.Rfm rfm) {
+            // the RFM segment stands in as a trait "rfm" of the person
+            String segment = persons.get(projectId).get(person).get("rfm");
+            return segment != null && rfm.segments().contains(segment);
         }
         if (condition instanceof PersonCondition.Stage stage) {
             // the stage stands in as a trait "stage" of the person
@@ -177,6 +185,12 @@ final class FakePersonSets implements PersonSets {
             }
         });
         return sets;
+    }
+
+    @Override
+    public Set<Long> windowEdges(long projectId, Instant from, Instant to, Set<Integer> lastDays) {
+        edgeCalls.add(from + " " + to + " " + new TreeSet<>(lastDays));
+        return edges.getOrDefault(projectId, Set.of());
     }
 
     @Override

@@ -45,8 +45,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * The refresher with persons in memory: a full refresh at start, incremental refreshes of changed
- * persons in dependency order, full refreshes after a rule change, every ten minutes and after
+ * The refresher with persons in memory: every set for everyone after a start (within a budget per
+ * round), incremental refreshes of changed persons and of persons at the edges of sliding windows
+ * in dependency order, full refreshes after a rule change and of ranked (RFM) rules hourly and after
  * midnight, the published membership changes, the size history, and recovery after failures.
  */
 class SetRefresherTests {
@@ -59,6 +60,8 @@ class SetRefresherTests {
     private final List<Object> published = new ArrayList<>();
     private final List<String> audited = new ArrayList<>();
     private SetSizeStore sizes;
+    private SegmentStore store;
+    private RuleSets ruleSets;
     private SetRefresher refresher;
     private Segments segments;
     private Project project;
@@ -70,8 +73,8 @@ class SetRefresherTests {
                         INSERT INTO projects (name, time_zone, write_key, secret_key_hash, created_at, updated_at)
                         VALUES ('shop', 'Asia/Shanghai', 'wk', 'sk', :now, :now)""").param("now", Timestamp.from(START)).update();
         project = new Project(jdbc.sql("SELECT id FROM projects").query(Long.class).single(), "shop", SHANGHAI, "wk", START);
-        SegmentStore store = new SegmentStore(jdbc);
-        RuleSets ruleSets = new RuleSets(store, new TagStore(jdbc));
+        store = new SegmentStore(jdbc);
+        ruleSets = new RuleSets(store, new TagStore(jdbc));
         sizes = new SetSizeStore(jdbc);
         refresher = new SetRefresher(sets, ruleSets, store, sizes, new OneProject(project), published::add,
                 TransactionOperations.withoutTransaction(), clock, SegmentsProperties.defaults());
@@ -134,7 +137,8 @@ class SetRefresherTests {
 
         refresher.round();
 
-        assertThat(sets.refreshes).containsExactly("[" + shanghai.key() + ", " + women.key() + "] everyone");
+        assertThat(sets.refreshes).as("new sets for everyone, in dependency order; the changed persons need nothing more")
+                .containsExactly("[" + shanghai.key() + ", " + women.key() + "] everyone");
         assertThat(sets.members(project.id(), shanghai.key())).containsExactly(1L, 2L);
         assertThat(sets.members(project.id(), women.key())).containsExactly(1L);
         assertThat(published).containsExactlyInAnyOrder(
@@ -205,36 +209,76 @@ class SetRefresherTests {
     }
 
     @Test
-    void refreshesWhatSlidesWithTimeEveryTenMinutesAndAfterMidnightInTheProjectsZone() {
+    void followsTheTrailingEdgesOfSlidingWindowsAndRanksEveryoneAgainHourlyAndAfterMidnightInTheProjectsZone() {
         Segment shanghai = create("上海", trait("city", "上海"));
         Segment buyers = create("buyers", new Did("Order Completed", List.of(), Count.atLeast(1), Window.lastDays(30)));
-        Segment shanghaiBuyers = create("上海 buyers", new All(List.of(new InSet(buyers.key()), new InSet(shanghai.key()))));
+        Segment loyal = create("loyal", new PersonCondition.Rfm(90, Set.of("important_value"), PersonCondition.Range.all(),
+                PersonCondition.Range.all(), PersonCondition.Range.all()));
+        Segment shanghaiLoyal = create("上海 loyal", new All(List.of(new InSet(loyal.key()), new InSet(shanghai.key()))));
         Segment between = create("November", new Did("Order Completed", List.of(), Count.atLeast(1),
                 new Window(null, LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30))));
         refresher.round();
-        assertThat(sets.refreshes).as("everything at start").hasSize(1).allMatch(line -> line.endsWith("everyone")
-                && line.contains(shanghai.key()) && line.contains(between.key()));
+        assertThat(sets.refreshes).as("new sets for everyone").hasSize(1).allMatch(line -> line.endsWith("everyone"));
+        sets.refreshes.clear();
+        sets.edgeCalls.clear();
+
+        // a minute on, person 2's only order leaves the 30-day window: the store names it at the window's edge
+        clock.move(Duration.ofMinutes(1));
+        sets.edges.put(project.id(), Set.of(2L));
+        refresher.round();
+        assertThat(sets.edgeCalls).as("the minute that passed, 30 days back (and now)").containsExactly(
+                START.minusMillis(1) + " " + START.plus(Duration.ofMinutes(1)).plusMillis(1) + " [30]");
+        assertThat(sets.refreshes).hasSize(1).allMatch(line -> line.endsWith(" [2]") && line.contains(buyers.key()));
+        sets.edges.clear();
         sets.refreshes.clear();
 
-        clock.move(Duration.ofMinutes(9).plusSeconds(59));
+        clock.move(Duration.ofMinutes(58).plusSeconds(59));
         refresher.round();
-        assertThat(sets.refreshes).isEmpty();
+        assertThat(sets.refreshes).as("within the hour nothing is ranked again").isEmpty();
         clock.move(Duration.ofSeconds(1));
+        sets.person(project.id(), 3, "rfm", "important_value");
+        sets.person(project.id(), 3, "city", "上海");
         refresher.round();
-        assertThat(sets.refreshes).as("only what slides, and what refers to it")
-                .containsExactly("[" + buyers.key() + ", " + shanghaiBuyers.key() + "] everyone");
+        assertThat(sets.refreshes).as("what ranks persons against everyone, what refers to it, then the changed person in the other sets")
+                .containsExactly("[" + loyal.key() + "] everyone", "[" + shanghaiLoyal.key() + "] everyone",
+                        "[" + between.key() + ", " + buyers.key() + ", " + shanghai.key() + ", " + shanghaiLoyal.key() + "] [3]");
+        assertThat(sets.members(project.id(), shanghaiLoyal.key())).containsExactly(3L);
 
         sets.refreshes.clear();
         clock.set(LocalDate.of(2026, 11, 20).atTime(23, 59, 59).atZone(SHANGHAI).toInstant());
         refresher.round();
         sets.refreshes.clear();
         clock.move(Duration.ofSeconds(2));
-        sets.person(project.id(), 2, "did:Order Completed", "yes");
         refresher.round();
-        assertThat(sets.refreshes).as("a new day in Shanghai, then the changed person").containsExactly(
-                "[" + buyers.key() + ", " + shanghaiBuyers.key() + "] everyone",
-                "[" + between.key() + ", " + buyers.key() + ", " + shanghai.key() + ", " + shanghaiBuyers.key() + "] [2]");
-        assertThat(sets.members(project.id(), shanghaiBuyers.key())).containsExactly(2L);
+        assertThat(sets.refreshes).as("a new day in Shanghai").containsExactly("[" + loyal.key() + "] everyone",
+                "[" + shanghaiLoyal.key() + "] everyone");
+    }
+
+    @Test
+    void worksOffTheBacklogWithinItsBudgetWhileChangedPersonsAreEvaluatedEveryRound() {
+        SetRefresher slow = new SetRefresher(sets, ruleSets, store, sizes, new OneProject(project), published::add,
+                TransactionOperations.withoutTransaction(), clock, new SegmentsProperties(Duration.ofMillis(250), Duration.ofHours(1),
+                        Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(30)));
+        Segment shanghai = create("A 上海", trait("city", "上海"));
+        Segment women = create("B 上海 women", new All(List.of(new InSet(shanghai.key()), trait("gender", "f"))));
+        Segment men = create("C men", trait("gender", "m"));
+        slow.round();
+        assertThat(sets.refreshes).as("one set per round; the others for the changed persons").containsExactly(
+                "[" + shanghai.key() + "] everyone", "[" + women.key() + ", " + men.key() + "] [1, 2, 3]");
+        sets.refreshes.clear();
+        sets.person(project.id(), 1, "gender", "m");
+        slow.round();
+        assertThat(sets.refreshes).as("a set evaluated for everyone now is evaluated again when a set it refers to is")
+                .containsExactly("[" + women.key() + "] everyone", "[" + shanghai.key() + ", " + women.key() + ", " + men.key() + "] [1]");
+        sets.refreshes.clear();
+        slow.round();
+        assertThat(sets.refreshes).containsExactly("[" + men.key() + "] everyone");
+        assertThat(slow.refreshedAt(project.id(), men.key())).contains(START);
+        sets.refreshes.clear();
+        slow.round();
+        assertThat(sets.refreshes).as("the backlog is done").isEmpty();
+        assertThat(sets.members(project.id(), men.key())).containsExactly(1L, 2L);
+        assertThat(sets.members(project.id(), women.key())).isEmpty();
     }
 
     @Test
