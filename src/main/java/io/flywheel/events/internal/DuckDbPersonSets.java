@@ -229,6 +229,10 @@ final class DuckDbPersonSets implements PersonSets {
             rules.forEach(rule -> collectRfm(rule.condition(), rfmConditions));
             this.ordersFrom = ordersFrom();
             this.owed = owed();
+            // kept orders owed nothing are current: a pass of one rule after an incremental refresh need not copy every order again
+            if (ordersFrom != null && store.keptOrders().current(audience.projectId(), ordersFrom, null)) {
+                ordersKept = store.keptOrders().since(audience.projectId());
+            }
         }
 
         /** Only the given persons. */
@@ -390,11 +394,11 @@ final class DuckDbPersonSets implements PersonSets {
             if (rfmConditions.isEmpty()) {
                 return;
             }
-            if (ordersKept != null) {
-                updateOrders();
-            }
-            else {
+            if (ordersKept == null) {
                 rebuildOrders();
+            }
+            else if (incremental) {
+                updateOrders();
             }
             for (PersonCondition.Rfm scores : rfmConditions) {
                 if (!rfm.containsKey(scores.windowDays())) {

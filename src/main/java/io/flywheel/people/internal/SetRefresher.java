@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,15 +40,15 @@ import org.springframework.transaction.support.TransactionOperations;
  * project:
  *
  * <ol>
- * <li>sets whose rule changed are evaluated for everyone at once, with the sets that refer to them;</li>
- * <li>the backlog of sets to evaluate for everyone (all of them after a start; RFM rules, which rank
- * a person against all buyers, every {@code fullRefreshInterval} and after midnight in the project's
- * zone, with the sets referring to them) is worked off in dependency order for at most
- * {@code fullPassBudget} per round, so that it never holds up the next step for long;</li>
  * <li>the persons whose events, traits or merges changed since the last round, persons tagged by hand,
  * persons whose lifecycle stage moved, and persons with events at the trailing edge of a "last D
  * days" window (whose membership slides with time) are evaluated again in every rule set of their
- * project, in dependency order, in one call.</li>
+ * project, in dependency order, in one call;</li>
+ * <li>sets whose rule changed are evaluated for everyone, with the sets that refer to them;</li>
+ * <li>the backlog of sets to evaluate for everyone (all of them after a start; RFM rules, which rank
+ * a person against all buyers, every {@code fullRefreshInterval} and after midnight in the project's
+ * zone, with the sets referring to them) is worked off in dependency order for at most
+ * {@code fullPassBudget} per round, so that it holds up the next round's changed persons little.</li>
  * </ol>
  *
  * Who entered and who left is published as {@link Segment.MembershipChanged} and
@@ -252,56 +251,42 @@ public class SetRefresher implements SmartLifecycle {
             state.rankedAt = now;
             state.rankedDay = today;
         }
-        Set<String> evaluated = new HashSet<>();
-        if (changed != null && !changed.isEmpty()) {
-            List<SetRule> rules = graph.withDependents(changed);
-            if (!rules.isEmpty()) {
-                refresh(audience, rules, null, state);
-                for (SetRule rule : rules) {
-                    state.backlog.remove(rule.key());
-                    evaluated.add(rule.key());
-                }
-            }
-        }
-        evaluated.addAll(workOffBacklog(audience, all, state));
+        // changed persons first, so that their membership follows as soon as it can
         Set<Long> due = new HashSet<>(persons);
         Set<Integer> days = graph.windowDays();
         if (!days.isEmpty()) {
             due.addAll(sets.windowEdges(projectId, state.edgesUntil.minus(EDGE_MARGIN), now.plus(EDGE_MARGIN), days));
         }
         state.edgesUntil = now;
-        // a set evaluated for everyone in this round already holds for these persons, unless a set it refers to is evaluated now
-        List<SetRule> rules = new ArrayList<>();
-        Set<String> keys = new HashSet<>();
-        for (SetRule rule : all) {
-            if (!evaluated.contains(rule.key()) || RuleJson.references(rule.condition()).stream().anyMatch(keys::contains)) {
-                rules.add(rule);
-                keys.add(rule.key());
+        if (!due.isEmpty()) {
+            refresh(audience, all, due, state);
+        }
+        if (changed != null && !changed.isEmpty()) {
+            List<SetRule> rules = graph.withDependents(changed);
+            if (!rules.isEmpty()) {
+                refresh(audience, rules, null, state);
+                for (SetRule rule : rules) {
+                    state.backlog.remove(rule.key());
+                }
             }
         }
-        if (!due.isEmpty() && !rules.isEmpty()) {
-            refresh(audience, rules, due, state);
-        }
+        workOffBacklog(audience, all, state);
     }
 
-    /**
-     * Evaluates sets of the backlog for everyone, in dependency order, until the round's budget is
-     * spent; answers the sets evaluated.
-     */
-    private Set<String> workOffBacklog(Audience audience, List<SetRule> all, ProjectState state) {
+    /** Evaluates sets of the backlog for everyone, in dependency order, until the round's budget is spent (at least one). */
+    private void workOffBacklog(Audience audience, List<SetRule> all, ProjectState state) {
         state.backlog.retainAll(all.stream().map(SetRule::key).toList());
-        Set<String> evaluated = new HashSet<>();
         long started = System.nanoTime();
+        boolean first = true;
         for (SetRule rule : all) {
-            if (state.backlog.isEmpty() || !evaluated.isEmpty() && System.nanoTime() - started >= properties.fullPassBudget().toNanos()) {
-                break;
+            if (state.backlog.isEmpty() || !first && System.nanoTime() - started >= properties.fullPassBudget().toNanos()) {
+                return;
             }
             if (state.backlog.remove(rule.key())) {
                 refresh(audience, List.of(rule), null, state);
-                evaluated.add(rule.key());
+                first = false;
             }
         }
-        return evaluated;
     }
 
     private void refresh(Audience audience, List<SetRule> rules, Collection<Long> persons, ProjectState state) {

@@ -60,7 +60,7 @@ public final class PersonSetsBenchmark {
     private static final int[] DAYS = {7, 14, 30, 60, 90};
 
     /** The target: did Order Completed at least 3 times in the last 30 days and lives in 上海. */
-    static final PersonCondition TARGET = new All(List.of(
+    public static final PersonCondition TARGET = new All(List.of(
             new Did(ORDER, List.of(), Count.atLeast(3), Window.lastDays(30)),
             new Trait("city", EventFilter.Operator.EQUALS, List.of("上海"))));
 
@@ -132,7 +132,7 @@ public final class PersonSetsBenchmark {
     }
 
     /** 100 segments of every kind, some referring to earlier ones. */
-    static List<SetRule> rules() {
+    public static List<SetRule> rules() {
         List<SetRule> rules = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             int days = DAYS[i % DAYS.length];
