@@ -101,6 +101,9 @@ public final class RuleGraph {
         if (condition instanceof PersonCondition.Sequence sequence) {
             return sequence.window().lastDays() != null;
         }
+        if (condition instanceof PersonCondition.Funnel funnel) {
+            return funnel.window().lastDays() != null;
+        }
         return condition instanceof PersonCondition.Rfm || condition instanceof PersonCondition.Stage;
     }
 
