@@ -252,6 +252,11 @@
         var match = /^P(?:T(\d+)H|(\d+)D)$/.exec(rule.within || '');
         var hours = match && match[1] !== undefined;
         var amount = match ? Number(hours ? match[1] : match[2]) : 1;
+        if (hours && amount > 0 && amount % 24 === 0) {
+            // whole days are written back as hours (PT168H), shown as days
+            hours = false;
+            amount = amount / 24;
+        }
         function write(value, unit) { rule.within = unit === 'hours' ? 'PT' + value + 'H' : 'P' + value + 'D'; }
         return [el('span', { text: L.within }),
             number(amount, function (v) { amount = v; write(v, hours ? 'hours' : 'days'); }, { min: 1, 'data-field': 'within' }),
@@ -313,6 +318,7 @@
         var steps = rule.funnel;
         var items = steps.map(function (step, i) {
             return el('li', { class: 'rule-funnel-step', 'data-path': path + '.funnel[' + i + ']' }, [
+                el('span', { class: 'rule-funnel-number', text: (i + 1) + '.' }),
                 eventInput(step, 'event', L.event),
                 steps.length > 2 ? el('button', { type: 'button', class: 'link', text: '×', title: L.remove, 'aria-label': L.remove, 'data-remove-step': true,
                     onclick: function () {
@@ -328,11 +334,11 @@
         var choices = steps.map(function (step, i) { return { key: i + 1, label: stepName(steps, i + 1) }; });
         return [
             el('ol', { class: 'rule-funnel-steps', 'data-funnel-steps': true }, items),
-            steps.length < MAX_FUNNEL_STEPS ? el('button', { type: 'button', class: 'link', text: '+ ' + L['funnel.addStep'], 'data-add-step': true,
-                onclick: function () {
+            steps.length < MAX_FUNNEL_STEPS ? el('div', { class: 'rule-funnel-add' }, [el('button', { type: 'button', class: 'link',
+                text: '+ ' + L['funnel.addStep'], 'data-add-step': true, onclick: function () {
                     steps.push({ event: steps[steps.length - 1].event });
                     changed(true);
-                } }) : null,
+                } })]) : null,
             el('div', { class: 'rule-funnel-reach' }, [
                 select(rule.exactly ? 'exactly' : 'atLeast', [{ key: 'exactly', label: L['funnel.reachedExactly'] }, { key: 'atLeast', label: L['funnel.reachedAtLeast'] }],
                     function (v) {
