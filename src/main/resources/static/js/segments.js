@@ -7,7 +7,7 @@
 (function () {
     'use strict';
 
-    var KINDS = ['trait', 'did', 'didNot', 'sequence', 'rfm', 'stage', 'firstTouch', 'lastTouch', 'tag', 'segment'];
+    var KINDS = ['trait', 'did', 'didNot', 'sequence', 'funnel', 'rfm', 'stage', 'firstTouch', 'lastTouch', 'tag', 'segment'];
     var OPERATORS = ['equals', 'not_equals', 'contains', 'not_contains', 'in', 'not_in', 'gt', 'gte', 'lt', 'lte', 'is_set', 'is_not_set'];
     var L = {};
     var O = {};
@@ -57,6 +57,7 @@
             case 'did': return { did: O.events[0] || '', atLeast: 1, lastDays: 30 };
             case 'didNot': return { didNot: O.events[0] || '', lastDays: 30 };
             case 'sequence': return { sequence: [{ event: O.events[0] || '' }, { event: O.events[1] || O.events[0] || '' }], within: 'P1D', lastDays: 30 };
+            case 'funnel': return { funnel: [{ event: O.events[0] || '' }, { event: O.events[1] || O.events[0] || '' }], within: 'P1D', lastDays: 30, reached: 1, exactly: true };
             case 'rfm': return { rfm: { segments: [], r: [1, 5], f: [1, 5], m: [1, 5], windowDays: 90 } };
             case 'stage': return { stage: ['active'] };
             case 'firstTouch': return { firstTouch: [O.channels[0]] };
@@ -251,6 +252,11 @@
         var match = /^P(?:T(\d+)H|(\d+)D)$/.exec(rule.within || '');
         var hours = match && match[1] !== undefined;
         var amount = match ? Number(hours ? match[1] : match[2]) : 1;
+        if (hours && amount > 0 && amount % 24 === 0) {
+            // whole days are written back as hours (PT168H), shown as days
+            hours = false;
+            amount = amount / 24;
+        }
         function write(value, unit) { rule.within = unit === 'hours' ? 'PT' + value + 'H' : 'P' + value + 'D'; }
         return [el('span', { text: L.within }),
             number(amount, function (v) { amount = v; write(v, hours ? 'hours' : 'days'); }, { min: 1, 'data-field': 'within' }),
@@ -283,6 +289,71 @@
             select(range[1], scores, function (v) { rfm[key] = [range[0], Number(v)]; })]);
     }
 
+    // ------------------------------------------------------------ funnels
+
+    var MAX_FUNNEL_STEPS = 10;
+
+    function format(text, values) {
+        return String(text).replace(/\{(\d+)\}/g, function (all, i) { return values[Number(i)]; });
+    }
+
+    function stepName(steps, k) {
+        return format(L['funnel.stepName'], [k, steps[k - 1] && steps[k - 1].event ? steps[k - 1].event : '?']);
+    }
+
+    /** What the condition selects, in words: the drop-off after step k, converted, or step k or further. */
+    function funnelSummary(rule) {
+        var steps = rule.funnel;
+        var reached = rule.reached === undefined ? steps.length : rule.reached;
+        if (reached >= steps.length) {
+            return format(L['funnel.converted'], [steps.length]);
+        }
+        if (rule.exactly) {
+            return format(L['funnel.dropOff'], [stepName(steps, reached), stepName(steps, reached + 1)]);
+        }
+        return format(L['funnel.atLeast'], [stepName(steps, reached)]);
+    }
+
+    function funnelEditor(rule, path) {
+        var steps = rule.funnel;
+        var items = steps.map(function (step, i) {
+            return el('li', { class: 'rule-funnel-step', 'data-path': path + '.funnel[' + i + ']' }, [
+                el('span', { class: 'rule-funnel-number', text: (i + 1) + '.' }),
+                eventInput(step, 'event', L.event),
+                steps.length > 2 ? el('button', { type: 'button', class: 'link', text: '×', title: L.remove, 'aria-label': L.remove, 'data-remove-step': true,
+                    onclick: function () {
+                        steps.splice(i, 1);
+                        if (rule.reached !== undefined && rule.reached > steps.length) {
+                            rule.reached = steps.length;
+                        }
+                        changed(true);
+                    } }) : null,
+                filtersEditor(step, path + '.funnel[' + i + ']')]);
+        });
+        var reached = rule.reached === undefined ? steps.length : rule.reached;
+        var choices = steps.map(function (step, i) { return { key: i + 1, label: stepName(steps, i + 1) }; });
+        return [
+            el('ol', { class: 'rule-funnel-steps', 'data-funnel-steps': true }, items),
+            steps.length < MAX_FUNNEL_STEPS ? el('div', { class: 'rule-funnel-add' }, [el('button', { type: 'button', class: 'link',
+                text: '+ ' + L['funnel.addStep'], 'data-add-step': true, onclick: function () {
+                    steps.push({ event: steps[steps.length - 1].event });
+                    changed(true);
+                } })]) : null,
+            el('div', { class: 'rule-funnel-reach' }, [
+                select(rule.exactly ? 'exactly' : 'atLeast', [{ key: 'exactly', label: L['funnel.reachedExactly'] }, { key: 'atLeast', label: L['funnel.reachedAtLeast'] }],
+                    function (v) {
+                        if (v === 'exactly') {
+                            rule.exactly = true;
+                        }
+                        else {
+                            delete rule.exactly;
+                        }
+                    }, { 'data-field': 'mode', 'aria-label': L['funnel.reachedExactly'] }),
+                select(reached, choices, function (v) { rule.reached = Number(v); }, { 'data-field': 'reached', 'aria-label': L['funnel.step'] })]),
+            el('div', { class: 'rule-funnel-window' }, withinEditor(rule).concat([el('span', { text: L['funnel.firstStep'] })], windowEditor(rule))),
+            el('p', { class: 'hint rule-funnel-summary', 'data-funnel-summary': true, text: funnelSummary(rule) })];
+    }
+
     function leafEditor(rule, kind, path) {
         switch (kind) {
             case 'trait':
@@ -294,6 +365,8 @@
             case 'sequence':
                 return [eventInput(rule.sequence[0], 'event', L.event), el('span', { text: L.then }), eventInput(rule.sequence[1], 'event', L.event)]
                     .concat(withinEditor(rule), windowEditor(rule));
+            case 'funnel':
+                return funnelEditor(rule, path);
             case 'rfm':
                 var rfm = rule.rfm;
                 rfm.segments = rfm.segments || [];

@@ -113,6 +113,24 @@ class ReportsJourneyTests {
         assertThat(rows("funnel-breakdown")).hasSize(3);
         Browser.screenshot(browser, "reports-funnels");
 
+        // The persons who stopped after step 1 become a segment: the builder shows the funnel, counts whom the report counts
+        String reached = rows("funnel").get(0).findElements(By.tagName("td")).get(2).getText();
+        String stopped = rows("funnel").get(1).findElements(By.tagName("td")).get(5).getText();
+        String funnelReport = browser.getCurrentUrl();
+        rows("funnel").get(0).findElement(By.cssSelector("a[data-create-segment]")).click();
+        await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector("[data-path='rule.all[0]'][data-kind=funnel]")).isEmpty());
+        WebElement funnel = browser.findElement(By.cssSelector("[data-path='rule.all[0]']"));
+        assertThat(funnel.findElements(By.cssSelector("[data-funnel-steps] input[data-field=event]"))).hasSize(3);
+        assertThat(funnel.findElement(By.cssSelector("[data-funnel-summary]")).getText()).startsWith("Persons who reached step 1 (")
+                .contains("and not step 2 (");
+        awaitCount(stopped);
+        Browser.screenshot(browser, "reports-funnel-segment");
+        funnel.findElement(By.cssSelector("[data-field=mode] option[value=atLeast]")).click();
+        await().atMost(WAIT).until(() -> browser.findElement(By.cssSelector("[data-funnel-summary]")).getText().endsWith("or a later step."));
+        awaitCount(reached);
+        assertThat(browser.findElement(By.id("rule")).getAttribute("value")).contains("\"funnel\"").doesNotContain("\"exactly\"");
+        browser.get(funnelReport);
+
         // Retention: Signed Up cohorts per day, returning with any event
         openReport("retention");
         awaitChart();
@@ -157,6 +175,13 @@ class ReportsJourneyTests {
         await().atMost(WAIT).until(() -> {
             List<WebElement> chart = browser.findElements(By.cssSelector("#report-chart[data-rendered='true']"));
             return !chart.isEmpty() && !chart.get(0).findElements(By.tagName("canvas")).isEmpty();
+        });
+    }
+
+    private void awaitCount(String count) {
+        await().atMost(WAIT).until(() -> {
+            List<WebElement> found = browser.findElements(By.cssSelector("#live-count [data-count]"));
+            return !found.isEmpty() && found.get(0).getText().equals(count);
         });
     }
 

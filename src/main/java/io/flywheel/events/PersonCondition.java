@@ -88,6 +88,33 @@ public sealed interface PersonCondition {
     }
 
     /**
+     * How far the person got in an ordered funnel, counted as the funnel report counts it
+     * ({@link FunnelSpec}, ClickHouse {@code windowFunnel} default mode): the furthest step reached
+     * by a chain of events matching steps 1..k in order (equal timestamps taken in step order, so
+     * one event matching two consecutive steps fills both), every event of the chain at most
+     * {@code within} after the chain's step-1 event. Only the step-1 event must fall inside
+     * {@code window}; later steps may follow up to {@code within} after its end. Holds when the
+     * furthest step is at least {@code reached}, or with {@code exactly} equal to it: reached step
+     * k and not step k+1 (the drop-off after step k); exactly the last step is "converted".
+     */
+    record Funnel(List<Step> steps, Duration within, Window window, int reached, boolean exactly) implements PersonCondition {
+        public Funnel {
+            steps = List.copyOf(requireNonNull(steps, "steps is null"));
+            requireNonNull(within, "within is null");
+            requireNonNull(window, "window is null");
+            if (steps.size() < 2 || steps.size() > FunnelSpec.MAX_STEPS) {
+                throw new IllegalArgumentException("a funnel has 2 to " + FunnelSpec.MAX_STEPS + " steps");
+            }
+            if (within.isNegative() || within.isZero()) {
+                throw new IllegalArgumentException("within must be positive");
+            }
+            if (reached < 1 || reached > steps.size()) {
+                throw new IllegalArgumentException("reached must be a step of the funnel, 1 to " + steps.size());
+            }
+        }
+    }
+
+    /**
      * The person's RFM figures as the RFM report computes them at today (in the project's zone)
      * over the completed orders of the last {@code windowDays} days: in one of {@code segments}
      * (names as in the RFM report, e.g. {@code important_value}; empty for any) and with scores in
@@ -135,7 +162,7 @@ public sealed interface PersonCondition {
         }
     }
 
-    /** Stands for any event in {@link Did} and {@link Step}. */
+    /** Stands for any event in {@link Did} and {@link Step} (sequences and funnels). */
     String ANY_EVENT = "$any";
 
     /** An event name with property filters. */

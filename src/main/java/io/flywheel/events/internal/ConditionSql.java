@@ -90,6 +90,9 @@ final class ConditionSql {
         if (condition instanceof PersonCondition.Sequence sequence) {
             return sequence(sequence, universe);
         }
+        if (condition instanceof PersonCondition.Funnel funnel) {
+            return funnel(funnel, universe);
+        }
         if (condition instanceof PersonCondition.Rfm rfm) {
             return rfm(rfm, universe);
         }
@@ -130,7 +133,7 @@ final class ConditionSql {
         if (condition instanceof PersonCondition.Rfm) {
             return 4;
         }
-        if (condition instanceof PersonCondition.Sequence) {
+        if (condition instanceof PersonCondition.Sequence || condition instanceof PersonCondition.Funnel) {
             return 5;
         }
         if (condition instanceof PersonCondition.Trait) {
@@ -209,6 +212,65 @@ final class ConditionSql {
         long within = sequence.within().toNanos() / 1_000;
         return define(new Sql().append("SELECT DISTINCT b.person FROM " + seconds + " b ASOF JOIN " + firsts
                 + " a ON b.person = a.person AND b.ts > a.ts WHERE b.ts - a.ts <= INTERVAL '" + within + " microseconds'"));
+    }
+
+    /**
+     * The funnel report's {@code windowFunnel} level, by chains: for every step-1 event {@code s} in
+     * the window, the greedy chain from it takes for each next step the earliest matching event at
+     * or after the previous step's time (an ASOF join; at the same time is allowed because equal
+     * timestamps go in step order, and one event may fill consecutive steps it matches) and stops
+     * where that event is more than {@code within} after {@code s}. Taking the earliest event is
+     * never worse for the steps after it, so the furthest step over every {@code s} is the report's
+     * level. Chains at the same step and time keep only the latest start, which reaches at least as
+     * far as any earlier one.
+     */
+    private String funnel(PersonCondition.Funnel funnel, String universe) {
+        List<PersonCondition.Step> steps = funnel.steps();
+        Sql first = new Sql().append("SELECT DISTINCT " + sources.person() + " AS person, e.ts AS s, e.ts AS t FROM " + sources.events()
+                + " WHERE e.project_id = ?", audience.projectId());
+        window(first, funnel.window());
+        first.append(" AND ").include(step(steps.get(0)));
+        if (!universe.equals(EVERYONE)) {
+            first.append(" AND " + sources.person() + " IN (SELECT person FROM " + universe + ")");
+        }
+        List<String> chains = new ArrayList<>();
+        chains.add(define(first));
+        String within = "INTERVAL '" + funnel.within().toNanos() / 1_000 + " microseconds'";
+        int deepest = funnel.exactly() && funnel.reached() < steps.size() ? funnel.reached() + 1 : funnel.reached();
+        for (int index = 1; index < deepest; index++) {
+            String previous = chains.get(index - 1);
+            Sql events = new Sql().append("SELECT " + sources.person() + " AS person, e.ts FROM " + sources.events() + " WHERE e.project_id = ?",
+                    audience.projectId());
+            laterSteps(events, funnel.window(), funnel.within());
+            events.append(" AND ").include(step(steps.get(index)))
+                    .append(" AND " + sources.person() + " IN (SELECT person FROM " + previous + ")");
+            String matching = define(events);
+            chains.add(define(new Sql().append("SELECT c.person, max(c.s) AS s, x.ts AS t FROM " + previous + " c ASOF JOIN " + matching
+                    + " x ON c.person = x.person AND c.t <= x.ts WHERE x.ts <= c.s + " + within + " GROUP BY c.person, x.ts")));
+        }
+        String reached = chains.get(funnel.reached() - 1);
+        if (deepest == funnel.reached()) {
+            return define(new Sql().append("SELECT DISTINCT person FROM " + reached));
+        }
+        return define(new Sql().append("SELECT person FROM " + reached + " EXCEPT SELECT person FROM " + chains.get(deepest - 1)));
+    }
+
+    /**
+     * Bounds for the events of the steps after the first: none is before the window's start, and
+     * none more than {@code within} after its end (for the last days, now).
+     */
+    private void laterSteps(Sql sql, PersonCondition.Window window, java.time.Duration within) {
+        if (window.lastDays() != null) {
+            Instant now = audience.now();
+            sql.append(" AND e.ts >= ? AND e.ts <= ?", now.minusSeconds(86_400L * window.lastDays()), now.plus(within));
+            return;
+        }
+        if (window.from() != null) {
+            sql.append(" AND e.ts >= ?", window.from().atStartOfDay(audience.zone()).toInstant());
+        }
+        if (window.to() != null) {
+            sql.append(" AND e.ts < ?", window.to().plusDays(1).atStartOfDay(audience.zone()).toInstant().plus(within));
+        }
     }
 
     private static Sql step(PersonCondition.Step step) {

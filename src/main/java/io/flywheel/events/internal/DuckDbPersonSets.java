@@ -522,6 +522,11 @@ final class DuckDbPersonSets implements PersonSets {
                 step(sequence.then());
                 window(sequence.window(), audience);
             }
+            else if (condition instanceof PersonCondition.Funnel funnel) {
+                // later steps are never before the window's start, so its start bounds them all
+                funnel.steps().forEach(this::step);
+                window(funnel.window(), audience);
+            }
             for (PersonCondition child : children(condition)) {
                 add(child, audience);
             }

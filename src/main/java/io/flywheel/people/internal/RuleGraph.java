@@ -125,6 +125,9 @@ public final class RuleGraph {
         else if (condition instanceof PersonCondition.Sequence sequence && sequence.window().lastDays() != null) {
             days.add(sequence.window().lastDays());
         }
+        else if (condition instanceof PersonCondition.Funnel funnel && funnel.window().lastDays() != null) {
+            days.add(funnel.window().lastDays());
+        }
     }
 
     /** The rule-kept sets whose rules ask for a lifecycle stage. */

@@ -3,12 +3,14 @@ package io.flywheel.people.internal;
 import io.flywheel.events.Breakdown;
 import io.flywheel.events.EventFilter;
 import io.flywheel.events.EventProperties;
+import io.flywheel.events.FunnelSpec;
 import io.flywheel.events.LifecycleStage;
 import io.flywheel.events.PersonCondition;
 import io.flywheel.events.PersonCondition.All;
 import io.flywheel.events.PersonCondition.Any;
 import io.flywheel.events.PersonCondition.Count;
 import io.flywheel.events.PersonCondition.Did;
+import io.flywheel.events.PersonCondition.Funnel;
 import io.flywheel.events.PersonCondition.InSet;
 import io.flywheel.events.PersonCondition.Not;
 import io.flywheel.events.PersonCondition.Range;
@@ -57,7 +59,7 @@ public final class RuleJson {
     public static final List<String> RFM_SEGMENTS = List.of("important_value", "important_develop", "important_keep",
             "important_win_back", "general_value", "general_develop", "general_keep", "general_win_back");
 
-    private static final List<String> KINDS = List.of("all", "any", "not", "trait", "did", "didNot", "sequence", "rfm", "stage",
+    private static final List<String> KINDS = List.of("all", "any", "not", "trait", "did", "didNot", "sequence", "funnel", "rfm", "stage",
             "firstTouch", "lastTouch", "tag", "segment");
     private static final Map<String, Set<String>> FIELDS = Map.ofEntries(
             Map.entry("all", Set.of()), Map.entry("any", Set.of()), Map.entry("not", Set.of()),
@@ -65,6 +67,7 @@ public final class RuleJson {
             Map.entry("did", Set.of("where", "atLeast", "atMost", "exactly", "lastDays", "from", "to")),
             Map.entry("didNot", Set.of("where", "lastDays", "from", "to")),
             Map.entry("sequence", Set.of("within", "lastDays", "from", "to")),
+            Map.entry("funnel", Set.of("within", "lastDays", "from", "to", "reached", "exactly")),
             Map.entry("rfm", Set.of()), Map.entry("stage", Set.of()), Map.entry("firstTouch", Set.of()),
             Map.entry("lastTouch", Set.of()), Map.entry("tag", Set.of()), Map.entry("segment", Set.of()));
 
@@ -107,6 +110,7 @@ public final class RuleJson {
             case "did" -> did(node, value, at, path, false);
             case "didNot" -> did(node, value, at, path, true);
             case "sequence" -> sequence(node, value, at, path);
+            case "funnel" -> funnel(node, value, at, path);
             case "rfm" -> rfm(value, path);
             case "stage" -> stage(value, path);
             case "firstTouch", "lastTouch" -> touch(kind.equals("firstTouch"), value, path);
@@ -233,6 +237,40 @@ public final class RuleJson {
         }
         Step first = step(steps.get(0), path + "[0]");
         Step then = step(steps.get(1), path + "[1]");
+        return new Sequence(first, then, within(node, at), window(node, at));
+    }
+
+    /** {@code reached} defaults to the last step (converted), {@code exactly} to false (at least). */
+    private static Funnel funnel(JsonNode node, JsonNode steps, String at, String path) {
+        if (steps == null || !steps.isArray() || steps.size() < 2 || steps.size() > FunnelSpec.MAX_STEPS) {
+            throw new InvalidInputException(path, "a funnel has 2 to " + FunnelSpec.MAX_STEPS + " steps: [{\"event\": A}, {\"event\": B}, ...]",
+                    "rule.error.funnelSteps", FunnelSpec.MAX_STEPS);
+        }
+        List<Step> list = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            list.add(step(steps.get(i), path + "[" + i + "]"));
+        }
+        int reached = list.size();
+        JsonNode value = node.get("reached");
+        if (value != null && !value.isNull()) {
+            if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > list.size()) {
+                throw new InvalidInputException(at + ".reached", "reached must be a step of the funnel, 1 to " + list.size(),
+                        "rule.error.reached", list.size());
+            }
+            reached = value.asInt();
+        }
+        boolean exactly = false;
+        JsonNode flag = node.get("exactly");
+        if (flag != null && !flag.isNull()) {
+            if (!flag.isBoolean()) {
+                throw new InvalidInputException(at + ".exactly", "exactly must be true (reached that step and not the next) or false (at least)");
+            }
+            exactly = flag.asBoolean();
+        }
+        return new Funnel(list, within(node, at), window(node, at), reached, exactly);
+    }
+
+    private static Duration within(JsonNode node, String at) {
         JsonNode within = node.get("within");
         if (within == null || within.isNull()) {
             throw new InvalidInputException(at + ".within", "within is required, e.g. P1D or PT2H");
@@ -247,7 +285,7 @@ public final class RuleJson {
         if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofDays(3660)) > 0) {
             throw new InvalidInputException(at + ".within", "within must be positive and at most 3660 days", "rule.error.duration");
         }
-        return new Sequence(first, then, duration, window(node, at));
+        return duration;
     }
 
     private static Step step(JsonNode node, String at) {
@@ -256,7 +294,7 @@ public final class RuleJson {
         }
         for (String name : node.propertyNames()) {
             if (!name.equals("event") && !name.equals("where")) {
-                throw new InvalidInputException(at + "." + name, "unknown field '" + name + "' in a sequence step");
+                throw new InvalidInputException(at + "." + name, "unknown field '" + name + "' in a step");
             }
         }
         return new Step(text(node.get("event"), at + ".event"), filters(node.get("where"), at + ".where"));
@@ -483,6 +521,16 @@ public final class RuleJson {
             steps.add(writeStep(sequence.then()));
             node.put("within", sequence.within().toString());
             writeWindow(node, sequence.window());
+        }
+        else if (condition instanceof Funnel funnel) {
+            ArrayNode steps = node.putArray("funnel");
+            funnel.steps().forEach(step -> steps.add(writeStep(step)));
+            node.put("within", funnel.within().toString());
+            writeWindow(node, funnel.window());
+            node.put("reached", funnel.reached());
+            if (funnel.exactly()) {
+                node.put("exactly", true);
+            }
         }
         else if (condition instanceof Rfm rfm) {
             ObjectNode value = node.putObject("rfm");

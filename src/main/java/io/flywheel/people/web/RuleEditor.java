@@ -33,7 +33,8 @@ class RuleEditor {
             "kind.didNot", "kind.sequence", "kind.rfm", "kind.stage", "kind.firstTouch", "kind.lastTouch", "kind.tag", "kind.segment",
             "traitName", "value", "values", "event", "then", "within", "hours", "days", "ever", "lastDays", "between", "from", "to",
             "atLeast", "atMost", "exactly", "times", "addFilter", "property", "windowDays", "score", "noTags", "noSegments", "channels",
-            "emptyGroup");
+            "emptyGroup", "kind.funnel", "funnel.step", "funnel.stepName", "funnel.addStep", "funnel.reachedExactly", "funnel.reachedAtLeast",
+            "funnel.firstStep", "funnel.dropOff", "funnel.converted", "funnel.atLeast");
 
     private final Segments segments;
     private final Tags tags;

@@ -1,5 +1,6 @@
 package io.flywheel.people.web;
 
+import io.flywheel.events.FunnelSpec;
 import io.flywheel.events.PersonCondition;
 import io.flywheel.events.PersonCondition.Count;
 import io.flywheel.events.PersonCondition.Did;
@@ -8,8 +9,10 @@ import io.flywheel.events.PersonCondition.Window;
 import io.flywheel.people.internal.RuleJson;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
@@ -66,6 +69,37 @@ public class SegmentLinks {
                 new Did(cohortEvent, List.of(), Count.atLeast(1), new Window(null, start, plus(start, period, 1).minusDays(1))),
                 new Did(returnEvent, List.of(), Count.atLeast(1), new Window(null, returnStart, returnEnd))));
         return link(projectId, cohortEvent + " " + start + " +" + k, rule);
+    }
+
+    /**
+     * Persons of a funnel report's total row: with {@code reached} below the number of steps, those
+     * who reached that step and not the next (the drop-off after it); with {@code reached} equal to
+     * it, those who converted. The funnel condition counts as the report does, with step 1 in
+     * {@code from}..{@code to} (the report's days) and the report's window. Null where the rule
+     * would not be the report's: a step named {@code $any} (a name to the report, any event to a
+     * rule), a window that is no ISO-8601 duration or longer than a rule allows, missing days.
+     */
+    public String funnel(long projectId, List<String> steps, String window, LocalDate from, LocalDate to, int reached, String name) {
+        if (steps == null || steps.size() < 2 || steps.size() > FunnelSpec.MAX_STEPS || from == null || to == null || to.isBefore(from)
+                || reached < 1 || reached > steps.size() || name == null || name.isBlank()) {
+            return null;
+        }
+        if (steps.stream().anyMatch(step -> step == null || step.isBlank() || step.length() > 200 || step.equals(PersonCondition.ANY_EVENT))) {
+            return null;
+        }
+        Duration within;
+        try {
+            within = Duration.parse(window);
+        }
+        catch (DateTimeParseException | NullPointerException e) {
+            return null;
+        }
+        if (within.isNegative() || within.isZero() || within.compareTo(Duration.ofDays(3660)) > 0) {
+            return null;
+        }
+        List<PersonCondition.Step> rule = steps.stream().map(step -> new PersonCondition.Step(step.strip(), List.of())).toList();
+        return link(projectId, name.length() > 200 ? name.substring(0, 200) : name,
+                new PersonCondition.Funnel(rule, within, new Window(null, from, to), reached, reached < steps.size()));
     }
 
     private static LocalDate plus(LocalDate day, String period, int amount) {

@@ -2,20 +2,28 @@ package io.flywheel.analytics.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.flywheel.TestApplication;
 import io.flywheel.events.Event;
 import io.flywheel.events.EventStore;
+import io.flywheel.events.PersonCondition.Funnel;
+import io.flywheel.events.PersonCondition.Step;
+import io.flywheel.events.PersonCondition.Window;
+import io.flywheel.people.internal.RuleJson;
 import io.flywheel.platform.Project;
 import io.flywheel.platform.Projects;
 import io.flywheel.platform.Role;
 import io.flywheel.platform.Users;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The report pages over a small hand-built shop (Shanghai days 2026-03-02 and 03-03):
@@ -223,9 +232,9 @@ class ReportPagesTests {
         Document page = page("funnels", "steps=Product Viewed&steps=Product Added&steps=Order Completed&window=P1D&" + RANGE);
 
         Element table = page.selectFirst("table[data-report-table=funnel]");
-        assertThat(row(table, 0)).containsExactly("1", "Product Viewed", "3", "100.0%", "–", "–", "–");
+        assertThat(row(table, 0)).containsExactly("1", "Product Viewed", "3", "100.0%", "–", "–", "–", "Stopped after this step");
         assertThat(row(table, 1).subList(0, 6)).containsExactly("2", "Product Added", "2", "66.7%", "66.7%", "1");
-        assertThat(row(table, 2)).containsExactly("3", "Order Completed", "1", "33.3%", "50.0%", "1", "2 h 5 min");
+        assertThat(row(table, 2)).containsExactly("3", "Order Completed", "1", "33.3%", "50.0%", "1", "2 h 5 min", "Converted");
         assertThat(page.selectFirst(".card-head h2").text()).isEqualTo("Overall conversion 33.3% (1 of 3 persons)");
         assertThat(page.selectFirst("#report-chart").attr("data-chart")).contains("\"counts\":[3,2,1]").contains("\"rates\":[100.0,66.7,33.3]");
         assertThat(page.select("table[data-report-table=funnel-breakdown]")).isEmpty();
@@ -242,6 +251,52 @@ class ReportPagesTests {
         assertThat(row(table, 0)).containsExactly("WeChat", "2", "1", "1", "50.0%");
         assertThat(row(table, 1)).containsExactly("SEO", "1", "1", "0", "0.0%");
         assertThat(page.selectFirst("[data-csv-breakdown]").attr("href")).contains("table=breakdown").contains("format=csv");
+    }
+
+    /** The rule and the name of a link to the segment editor. */
+    private static List<String> segmentLink(String href) {
+        String query = URI.create(href).getRawQuery();
+        List<String> parameters = new java.util.ArrayList<>();
+        for (String pair : query.split("&")) {
+            parameters.add(java.net.URLDecoder.decode(pair.substring(pair.indexOf('=') + 1), StandardCharsets.UTF_8));
+        }
+        return parameters;
+    }
+
+    private long liveCount(String rule) throws Exception {
+        Document answer = Jsoup.parse(mvc.perform(post("/p/" + project.id() + "/segments/count").param("rule", rule).with(admin()).with(csrf()))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8));
+        return Long.parseLong(answer.selectFirst("[data-count]").text());
+    }
+
+    @Test
+    void eachStepOfTheTotalLinksToASegmentOfWhoStoppedThereAndTheLastToWhoConverted() throws Exception {
+        Document page = page("funnels", "steps=Product Viewed&steps=Product Added&steps=Order Completed&window=P1D&breakdown=channel&" + RANGE);
+
+        org.jsoup.select.Elements links = page.select("table[data-report-table=funnel] a[data-create-segment]");
+        assertThat(links.eachText()).containsExactly("Stopped after this step", "Stopped after this step", "Converted");
+        assertThat(links.get(1).attr("title")).isEqualTo("The 1 persons who reached step 2 and not step 3, as a new segment");
+        assertThat(page.select("table[data-report-table=funnel-breakdown] a")).as("no links for breakdown groups").isEmpty();
+        List<Step> steps = List.of(new Step("Product Viewed", List.of()), new Step("Product Added", List.of()), new Step("Order Completed", List.of()));
+        Window days = new Window(null, LocalDate.of(2026, 3, 2), LocalDate.of(2026, 3, 3));
+        for (int i = 0; i < 3; i++) {
+            String href = links.get(i).attr("href");
+            assertThat(href).startsWith("/p/" + project.id() + "/segments/new?name=");
+            List<String> link = segmentLink(href);
+            assertThat(RuleJson.parse(JsonMapper.builder().build().readTree(link.get(1))))
+                    .isEqualTo(new Funnel(steps, Duration.ofDays(1), days, i + 1, i < 2));
+            assertThat(liveCount(link.get(1))).as("the rule counts whom the report counts: persons 3, 2 and 1").isEqualTo(1);
+        }
+        assertThat(segmentLink(links.get(0).attr("href")).get(0)).isEqualTo("Funnel: stopped after step 1 (Product Viewed), 2026-03-02 to 2026-03-03");
+        assertThat(segmentLink(links.get(2).attr("href")).get(0))
+                .isEqualTo("Funnel: converted (Product Viewed → Product Added → Order Completed), 2026-03-02 to 2026-03-03");
+        String editor = mvc.perform(get(URI.create(links.get(0).attr("href"))).with(admin())).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(editor).contains("&quot;funnel&quot;").contains("&quot;exactly&quot; : true");
+
+        Document repeated = page("funnels", "steps=Product Viewed&steps=Product Viewed&window=P1D&" + RANGE);
+        assertThat(repeated.select("table[data-report-table=funnel] a[data-create-segment]").eachText()).as("nobody stopped after step 1")
+                .containsExactly("Converted");
     }
 
     @Test
@@ -376,7 +431,8 @@ class ReportPagesTests {
         Document page = page("funnels", "steps=Product Viewed&steps=Order Completed&window=P1D&lang=zh-CN&" + RANGE);
         assertThat(page.selectFirst("h1").text()).isEqualTo("漏斗分析");
         assertThat(page.select("table[data-report-table=funnel] thead th").eachText())
-                .containsExactly("#", "步骤", "用户数", "总体转化率", "相对上一步转化率", "流失人数", "转化时间中位数");
+                .containsExactly("#", "步骤", "用户数", "总体转化率", "相对上一步转化率", "流失人数", "转化时间中位数", "创建分群");
+        assertThat(page.select("a[data-create-segment]").eachText()).containsExactly("此步后流失", "已转化");
         assertThat(page.select("nav a").eachText()).contains("趋势分析", "漏斗分析", "留存分析");
         assertThat(page.selectFirst("[data-freshness]").text()).startsWith("计算于");
 

@@ -14,6 +14,7 @@ import io.flywheel.events.PersonCondition.All;
 import io.flywheel.events.PersonCondition.Any;
 import io.flywheel.events.PersonCondition.Count;
 import io.flywheel.events.PersonCondition.Did;
+import io.flywheel.events.PersonCondition.Funnel;
 import io.flywheel.events.PersonCondition.InSet;
 import io.flywheel.events.PersonCondition.Not;
 import io.flywheel.events.PersonCondition.Range;
@@ -391,6 +392,10 @@ class DuckDbPersonSetsTests {
         List<PersonCondition> conditions = List.of(BUYER, new All(List.of(BUYER, SHANGHAI)), new Not(BUYER),
                 did(ORDER, Count.atMost(2), Window.lastDays(30)),
                 new Sequence(new Step("Product Viewed", List.of()), new Step(ORDER, List.of()), Duration.ofHours(1), Window.lastDays(30)),
+                new Funnel(List.of(new Step("Product Viewed", List.of()), new Step(ORDER, List.of(new EventFilter("$revenue",
+                        EventFilter.Operator.GTE, List.of("100")))), new Step(ORDER, List.of())), Duration.ofDays(2), Window.lastDays(30), 1, true),
+                new Funnel(List.of(new Step("Product Viewed", List.of(new EventFilter("sku", EventFilter.Operator.IS_SET, List.of()))),
+                        new Step(ORDER, List.of())), Duration.ofHours(1), Window.lastDays(30), 2, false),
                 new Rfm(30, Set.of(), new Range(4, 5), Range.all(), Range.all()), new Touch(true, Set.of(Breakdown.NONE)),
                 trait("city", EventFilter.Operator.NOT_EQUALS, "上海"), new Stage(Set.of(LifecycleStage.ACTIVE)),
                 did(ORDER, Count.atLeast(1), Window.lastDays(30), new EventFilter("revenue", EventFilter.Operator.GTE, List.of("100"))),

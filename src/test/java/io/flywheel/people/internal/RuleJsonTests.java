@@ -11,6 +11,7 @@ import io.flywheel.events.PersonCondition.All;
 import io.flywheel.events.PersonCondition.Any;
 import io.flywheel.events.PersonCondition.Count;
 import io.flywheel.events.PersonCondition.Did;
+import io.flywheel.events.PersonCondition.Funnel;
 import io.flywheel.events.PersonCondition.InSet;
 import io.flywheel.events.PersonCondition.Not;
 import io.flywheel.events.PersonCondition.Range;
@@ -108,6 +109,30 @@ class RuleJsonTests {
                 .isEqualTo("{\"did\":\"Order Completed\",\"atLeast\":3,\"lastDays\":30}");
     }
 
+    @Test
+    void readsAndWritesFunnelsReachingAStepAtLeastOrExactly() {
+        PersonCondition dropOff = parse("""
+                {"funnel": [{"event": "Product Viewed"}, {"event": "Product Added", "where": [{"property": "sku", "value": "A"}]},
+                            {"event": "Order Completed"}],
+                 "within": "P7D", "from": "2026-03-01", "to": "2026-03-31", "reached": 2, "exactly": true}""");
+        Funnel expected = new Funnel(List.of(new Step("Product Viewed", List.of()),
+                new Step("Product Added", List.of(new EventFilter("sku", EventFilter.Operator.EQUALS, List.of("A")))),
+                new Step("Order Completed", List.of())), Duration.ofDays(7),
+                new Window(null, LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-31")), 2, true);
+        assertThat(dropOff).isEqualTo(expected);
+        assertThat(RuleJson.parse(RuleJson.write(dropOff))).isEqualTo(dropOff);
+        assertThat(JSON.writeValueAsString(RuleJson.write(dropOff))).isEqualTo("{\"funnel\":[{\"event\":\"Product Viewed\"},"
+                + "{\"event\":\"Product Added\",\"where\":[{\"property\":\"sku\",\"operator\":\"equals\",\"value\":\"A\"}]},"
+                + "{\"event\":\"Order Completed\"}],\"within\":\"PT168H\",\"from\":\"2026-03-01\",\"to\":\"2026-03-31\",\"reached\":2,"
+                + "\"exactly\":true}");
+
+        PersonCondition converted = parse("{\"funnel\": [{\"event\": \"A\"}, {\"event\": \"A\"}], \"within\": \"PT2H\", \"lastDays\": 30}");
+        assertThat(converted).as("the last step, at least, by default").isEqualTo(new Funnel(List.of(new Step("A", List.of()),
+                new Step("A", List.of())), Duration.ofHours(2), Window.lastDays(30), 2, false));
+        assertThat(RuleJson.parse(RuleJson.write(converted))).isEqualTo(converted);
+        assertThat(RuleJson.references(new All(List.of(converted, new InSet("tag:3"))))).containsExactly("tag:3");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             '[1]'                                                            | rule
@@ -142,6 +167,19 @@ class RuleJsonTests {
             '{"sequence": [{"event": "A"}, {"event": "B"}]}'                 | rule.within
             '{"sequence": [{"event": "A"}, {"event": "B"}], "within": "1d"}' | rule.within
             '{"sequence": [{"event": "A"}, {"event": "B"}], "within": "PT0S"}' | rule.within
+            '{"funnel": [{"event": "A"}], "within": "P1D"}'                  | rule.funnel
+            '{"funnel": {"event": "A"}, "within": "P1D"}'                    | rule.funnel
+            '{"funnel": [{"event": "A"}, {"event": ""}], "within": "P1D"}'   | rule.funnel[1].event
+            '{"funnel": [{"event": "A"}, {"event": "B", "where": [{"property": "$nope"}]}], "within": "P1D"}' | rule.funnel[1].where[0].property
+            '{"funnel": [{"event": "A"}, {"event": "B", "at": 1}], "within": "P1D"}' | rule.funnel[1].at
+            '{"funnel": [{"event": "A"}, {"event": "B"}]}'                   | rule.within
+            '{"funnel": [{"event": "A"}, {"event": "B"}], "within": "-P1D"}' | rule.within
+            '{"funnel": [{"event": "A"}, {"event": "B"}], "within": "P1D", "reached": 3}' | rule.reached
+            '{"funnel": [{"event": "A"}, {"event": "B"}], "within": "P1D", "reached": 0}' | rule.reached
+            '{"funnel": [{"event": "A"}, {"event": "B"}], "within": "P1D", "reached": "2"}' | rule.reached
+            '{"funnel": [{"event": "A"}, {"event": "B"}], "within": "P1D", "exactly": "yes"}' | rule.exactly
+            '{"funnel": [{"event": "A"}, {"event": "B"}], "within": "P1D", "lastDays": 0}' | rule.lastDays
+            '{"funnel": [{"event": "A"}, {"event": "B"}], "within": "P1D", "atLeast": 1}' | rule.atLeast
             '{"rfm": [1]}'                                                   | rule.rfm
             '{"rfm": {"segments": ["whales"]}}'                              | rule.rfm.segments
             '{"rfm": {"r": [0, 5]}}'                                         | rule.rfm.r
@@ -159,6 +197,13 @@ class RuleJsonTests {
     void rejectsBadRulesNamingThePathOfTheBadPart(String text, String path) {
         assertThatThrownBy(() -> parse(text)).isInstanceOfSatisfying(InvalidInputException.class,
                 e -> assertThat(e.field()).isEqualTo(path));
+    }
+
+    @Test
+    void aFunnelHasAtMostTenSteps() {
+        String steps = String.join(", ", java.util.Collections.nCopies(11, "{\"event\": \"A\"}"));
+        assertThatThrownBy(() -> parse("{\"funnel\": [" + steps + "], \"within\": \"P1D\"}")).isInstanceOfSatisfying(InvalidInputException.class,
+                e -> assertThat(e.field()).isEqualTo("rule.funnel"));
     }
 
     @Test

@@ -7,8 +7,10 @@ import io.flywheel.people.internal.RuleJson;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,6 +37,29 @@ class SegmentLinksTests {
         assertThat(links.rfm(7, SHANGHAI, "important_value", today.minusDays(30), today.minusDays(1))).as("as of another day").isNull();
         assertThat(links.rfm(7, SHANGHAI, "whales", today.minusDays(30), today)).isNull();
         assertThat(links.rfm(7, SHANGHAI, null, today.minusDays(30), today)).isNull();
+    }
+
+    @Test
+    void aFunnelStepBecomesTheDropOffAfterItAndTheLastStepWhoConverted() {
+        LocalDate from = LocalDate.of(2026, 3, 1);
+        LocalDate to = LocalDate.of(2026, 3, 31);
+        List<String> steps = List.of("Product Viewed", "Product Added", "Order Completed");
+        List<PersonCondition.Step> rule = steps.stream().map(step -> new PersonCondition.Step(step, List.of())).toList();
+        PersonCondition.Window days = new PersonCondition.Window(null, from, to);
+
+        String dropOff = links.funnel(7, steps, "P7D", from, to, 2, "stopped after step 2");
+        assertThat(dropOff).startsWith("/p/7/segments/new?name=stopped+after+step+2&rule=");
+        assertThat(rule(dropOff)).isEqualTo(new PersonCondition.Funnel(rule, Duration.ofDays(7), days, 2, true));
+        assertThat(rule(links.funnel(7, steps, "PT1H", from, to, 3, "converted")))
+                .isEqualTo(new PersonCondition.Funnel(rule, Duration.ofHours(1), days, 3, false));
+
+        assertThat(links.funnel(7, List.of("$any", "Order Completed"), "P1D", from, to, 1, "x")).as("a name to the report, any event to a rule")
+                .isNull();
+        assertThat(links.funnel(7, steps, "a week", from, to, 1, "x")).isNull();
+        assertThat(links.funnel(7, steps, "P4000D", from, to, 1, "x")).isNull();
+        assertThat(links.funnel(7, steps, "P1D", from, to, 4, "x")).isNull();
+        assertThat(links.funnel(7, steps, "P1D", null, to, 1, "x")).isNull();
+        assertThat(links.funnel(7, List.of("Order Completed"), "P1D", from, to, 1, "x")).isNull();
     }
 
     @Test

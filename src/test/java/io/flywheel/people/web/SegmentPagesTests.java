@@ -102,6 +102,25 @@ class SegmentPagesTests {
     }
 
     @Test
+    void aFunnelRuleCountsTheDropOffAfterAStepAndTheBuilderGetsItsWords() throws Exception {
+        // 1 (with 2 merged into it) viewed a page and ordered 10 minutes later; 3 and 4..60 only viewed pages
+        String funnel = "{\"funnel\": [{\"event\": \"Page Viewed\"}, {\"event\": \"Order Completed\"}], \"within\": \"P1D\", \"lastDays\": 30";
+        assertThat(count(funnel + ", \"reached\": 2}")).contains(">1<");
+        assertThat(count(funnel + ", \"reached\": 1, \"exactly\": true}")).contains(">58<");
+        assertThat(count("{\"all\": [" + funnel + ", \"reached\": 3}]}")).contains("data-error-path=\"rule.all[0].reached\"")
+                .contains("Choose a step of the funnel, 1 to 2.");
+
+        String rule = funnel + ", \"reached\": 1, \"exactly\": true}";
+        String editor = mvc.perform(get(base + "/new").param("rule", rule).with(user(shop.operator))).andExpect(status().isOk()).andReturn()
+                .getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(editor).as("the rule as written back").contains("&quot;funnel&quot; : [ {").contains("&quot;reached&quot; : 1")
+                .contains("&quot;exactly&quot; : true").contains("Funnel step reached").contains("reached {0} and not {1}");
+        String chinese = mvc.perform(get(base + "/new").param("rule", rule).param("lang", "zh-CN").with(user(shop.operator)))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(chinese).contains("漏斗到达步骤").contains("在此步之后流失");
+    }
+
+    @Test
     void operatorsSaveASegmentAndSeeItsMembersChartAndCsv() throws Exception {
         String editor = page(base + "/new?rule=" + java.net.URLEncoder.encode("{\"firstTouch\": [\"WeChat\"]}", StandardCharsets.UTF_8),
                 shop.operator);
