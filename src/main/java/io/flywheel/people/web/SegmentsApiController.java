@@ -169,6 +169,11 @@ class SegmentsApiController {
         }
     }
 
+    /** An instant as ISO-8601, empty for none (a person never seen). */
+    private static String text(Instant instant) {
+        return instant == null ? "" : instant.toString();
+    }
+
     private void csv(Project project, Segment segment, HttpServletResponse response) {
         response.setContentType("text/csv;charset=UTF-8");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
@@ -180,7 +185,7 @@ class SegmentsApiController {
             segments.export(project, segment.id(), access.current().name(), person -> {
                 PersonListItem item = people.item(person);
                 out.println(String.join(",", Long.toString(item.personId()), Csv.cell(item.userId()), Csv.cell(item.name()),
-                        Csv.cell(item.city()), Csv.cell(item.channel()), item.firstSeen().toString(), item.lastSeen().toString(),
+                        Csv.cell(item.city()), Csv.cell(item.channel()), text(item.firstSeen()), text(item.lastSeen()),
                         Long.toString(item.events())));
             });
             out.flush();
