@@ -1,4 +1,4 @@
-// Segments: the rule builder of the editor and the size chart of a segment's page.
+// Segments: the rule builder of the editor (the size chart of a segment is size-chart.js).
 //
 // The builder shows the JSON rule format (docs/design/people-rules.md) as nested AND/OR groups of
 // conditions. Every edit rewrites the rule field (also editable as JSON) and fires "rule-changed" at
@@ -439,27 +439,7 @@
         }
     }
 
-    // ------------------------------------------------------------ the size chart
-
-    function sizeChart(element) {
-        var data = JSON.parse(element.dataset.chart);
-        var chart = echarts.init(element);
-        chart.on('finished', function () { element.dataset.rendered = 'true'; });
-        chart.setOption({
-            tooltip: { trigger: 'axis' },
-            grid: { left: 60, right: 24, top: 20, bottom: 30, containLabel: true },
-            xAxis: { type: 'category', data: data.days },
-            yAxis: { type: 'value', minInterval: 1 },
-            series: [{ name: element.dataset.label, type: 'line', smooth: true, areaStyle: { opacity: 0.15 }, data: data.sizes, itemStyle: { color: '#2563eb' } }]
-        });
-        window.addEventListener('resize', function () { chart.resize(); });
-    }
-
     document.addEventListener('DOMContentLoaded', function () {
-        var chart = document.querySelector('[data-size-chart]');
-        if (chart && window.echarts) {
-            sizeChart(chart);
-        }
         builder = document.getElementById('rule-builder');
         field = document.getElementById('rule');
         counter = document.getElementById('live-count');
