@@ -71,6 +71,7 @@ class PersonImportTests {
         TestApplication.embedded(registry);
         registry.add("flywheel.people.imports.max-rows", () -> Integer.toString(MAX_ROWS));
         registry.add("flywheel.people.imports.chunk-rows", () -> "7");
+        registry.add("flywheel.people.imports.max-file-size", () -> "1MB");
     }
 
     @Autowired
@@ -233,6 +234,32 @@ class PersonImportTests {
                 .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
         assertThat(chinese).contains("文件只有表头，没有数据行。");
         assertThat(html(get(console))).contains("data-empty");
+    }
+
+    @Test
+    void anUploadOverTheLimitShowsTheWizardWithItsSizeAtTheFileField() throws Exception {
+        // over the limit with the form's overhead: sent back before anything reads the body (the CSRF check would)
+        byte[] body = new byte[3 * 1024 * 1024 + 200 * 1024];
+        MvcResult early = mvc.perform(post(console).contentType("multipart/form-data; boundary=x").content(body).with(user(operator)))
+                .andExpect(status().isSeeOther()).andReturn();
+        String wizard = early.getResponse().getHeader("Location");
+        assertThat(wizard).isEqualTo(console + "?tooLarge=" + body.length);
+        String page = html(get(wizard));
+        assertThat(page).contains("data-upload-error").contains("aria-invalid=\"true\"")
+                .contains("The file has 3.2 MB, but a file may have at most 1 MB.");
+        assertThat(page.indexOf("data-upload-error")).as("at the file field").isGreaterThan(page.indexOf("name=\"file\""));
+        String chinese = mvc.perform(get(wizard).param("lang", "zh_CN").with(user(operator))).andReturn().getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(chinese).contains("文件大小为 3.2 MB，超过了 1 MB 的上限。");
+        assertThat(html(get(console + "?tooLarge=1000"))).as("a size within the limit is no error").doesNotContain("data-upload-error");
+        mvc.perform(get(wizard).with(user(viewer))).andExpect(status().is4xxClientError());
+
+        // just over the limit, within the overhead: the controller sees the file and says the same
+        byte[] file = new byte[1024 * 1024 + 1];
+        java.util.Arrays.fill(file, (byte) 'a');
+        String over = html(multipart(console).file(new MockMultipartFile("file", "big.csv", "text/csv", file)).with(csrf()));
+        assertThat(over).contains("The file has 1.1 MB, but a file may have at most 1 MB.");
+        assertThat(html(get(console))).as("nothing was uploaded").contains("data-empty");
     }
 
     // ------------------------------------------------------------ API
