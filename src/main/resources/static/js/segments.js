@@ -292,8 +292,12 @@
             case 'didNot':
                 return [eventInput(rule, 'didNot', L.event)].concat(windowEditor(rule), [filtersEditor(rule, path)]);
             case 'sequence':
-                return [eventInput(rule.sequence[0], 'event', L.event), el('span', { text: L.then }), eventInput(rule.sequence[1], 'event', L.event)]
-                    .concat(withinEditor(rule), windowEditor(rule));
+                // each step edits its property filters as a did condition does
+                return [0, 1].map(function (i) {
+                    var at = path + '.sequence[' + i + ']';
+                    return el('span', { class: 'rule-step', 'data-path': at }, [i ? el('span', { text: L.then }) : null,
+                        eventInput(rule.sequence[i], 'event', L.event), filtersEditor(rule.sequence[i], at)]);
+                }).concat(withinEditor(rule), windowEditor(rule));
             case 'rfm':
                 var rfm = rule.rfm;
                 rfm.segments = rfm.segments || [];
