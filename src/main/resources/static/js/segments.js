@@ -1,4 +1,4 @@
-// Segments: the rule builder of the editor and the size chart of a segment's page.
+// Segments: the rule builder of the editor (the size chart of a segment is size-chart.js).
 //
 // The builder shows the JSON rule format (docs/design/people-rules.md) as nested AND/OR groups of
 // conditions. Every edit rewrites the rule field (also editable as JSON) and fires "rule-changed" at
@@ -363,8 +363,12 @@
             case 'didNot':
                 return [eventInput(rule, 'didNot', L.event)].concat(windowEditor(rule), [filtersEditor(rule, path)]);
             case 'sequence':
-                return [eventInput(rule.sequence[0], 'event', L.event), el('span', { text: L.then }), eventInput(rule.sequence[1], 'event', L.event)]
-                    .concat(withinEditor(rule), windowEditor(rule));
+                // each step edits its property filters as a did condition does
+                return [0, 1].map(function (i) {
+                    var at = path + '.sequence[' + i + ']';
+                    return el('span', { class: 'rule-step', 'data-path': at }, [i ? el('span', { text: L.then }) : null,
+                        eventInput(rule.sequence[i], 'event', L.event), filtersEditor(rule.sequence[i], at)]);
+                }).concat(withinEditor(rule), windowEditor(rule));
             case 'funnel':
                 return funnelEditor(rule, path);
             case 'rfm':
@@ -512,27 +516,7 @@
         }
     }
 
-    // ------------------------------------------------------------ the size chart
-
-    function sizeChart(element) {
-        var data = JSON.parse(element.dataset.chart);
-        var chart = echarts.init(element);
-        chart.on('finished', function () { element.dataset.rendered = 'true'; });
-        chart.setOption({
-            tooltip: { trigger: 'axis' },
-            grid: { left: 60, right: 24, top: 20, bottom: 30, containLabel: true },
-            xAxis: { type: 'category', data: data.days },
-            yAxis: { type: 'value', minInterval: 1 },
-            series: [{ name: element.dataset.label, type: 'line', smooth: true, areaStyle: { opacity: 0.15 }, data: data.sizes, itemStyle: { color: '#2563eb' } }]
-        });
-        window.addEventListener('resize', function () { chart.resize(); });
-    }
-
     document.addEventListener('DOMContentLoaded', function () {
-        var chart = document.querySelector('[data-size-chart]');
-        if (chart && window.echarts) {
-            sizeChart(chart);
-        }
         builder = document.getElementById('rule-builder');
         field = document.getElementById('rule');
         counter = document.getElementById('live-count');

@@ -135,6 +135,23 @@ class SegmentsJourneyTests {
         assertThat(browser.findElement(By.id("rule")).getAttribute("value")).contains("\"any\"").contains("\"stage\"").contains("\"rfm\"");
         Browser.screenshot(browser, "segments-editor-zh");
 
+        // a sequence's steps take property filters as a did condition does
+        browser.findElement(By.cssSelector("[data-path='rule'] > .rule-actions [data-add-condition]")).click();
+        condition("rule.all[1]").findElement(By.cssSelector("[data-field=kind] option[value=sequence]")).click();
+        await().atMost(WAIT).until(() -> "sequence".equals(condition("rule.all[1]").getAttribute("data-kind")));
+        condition("rule.all[1].sequence[1]").findElement(By.cssSelector("[data-add-filter]")).click();
+        WebElement filter = condition("rule.all[1].sequence[1].where[0]");
+        filter.findElement(By.cssSelector("[data-field=property]")).sendKeys("revenue");
+        filter.findElement(By.cssSelector("select option[value=gt]")).click();
+        condition("rule.all[1].sequence[1].where[0]").findElement(By.cssSelector("[data-field=filter-value]")).sendKeys("100");
+        await().atMost(WAIT).until(() -> browser.findElement(By.id("rule")).getAttribute("value").contains("\"100\""));
+        String sequenceRule = browser.findElement(By.id("rule")).getAttribute("value").replaceAll("\\s", "");
+        assertThat(sequenceRule).contains("\"where\":[{\"property\":\"revenue\",\"operator\":\"gt\",\"value\":\"100\"}]")
+                .containsOnlyOnce("\"where\"");
+        assertThat(condition("rule.all[1].sequence[0]").findElements(By.cssSelector("[data-path$='.where[0]']"))).as("the first step has none")
+                .isEmpty();
+        Browser.screenshot(browser, "segments-editor-sequence");
+
         browser.get(segments);
         List<WebElement> rows = browser.findElements(By.cssSelector("table[data-segments] tbody tr"));
         assertThat(rows).hasSize(1);

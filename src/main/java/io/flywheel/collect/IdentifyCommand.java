@@ -11,8 +11,26 @@ import java.util.Map;
  * @param messageId de-duplicates as the tracking API's messageId does: sending the same id again
  *     stores nothing new
  * @param traits trait values: strings, numbers, booleans, lists or maps; never null values
+ * @param activity true when the call is behaviour, like an SDK's identify: it is stored as an event
+ *     and counts as the person being active at that time. False for profile data (see
+ *     {@link #profileData}): ids are linked, persons merged and traits set all the same, but nothing
+ *     counts as activity
  */
-public record IdentifyCommand(String messageId, String userId, String anonymousId, Map<String, Object> traits) {
+public record IdentifyCommand(String messageId, String userId, String anonymousId, Map<String, Object> traits, boolean activity) {
+
+    /** An identify call that is activity, as an SDK's. */
+    public IdentifyCommand(String messageId, String userId, String anonymousId, Map<String, Object> traits) {
+        this(messageId, userId, anonymousId, traits, true);
+    }
+
+    /**
+     * An identify call that only carries profile data, such as a row of an imported customer list:
+     * it links the ids, merges persons and sets traits, but it is no event, makes nobody active and
+     * leaves first and last seen, event counts and touches as they are.
+     */
+    public static IdentifyCommand profileData(String messageId, String userId, String anonymousId, Map<String, Object> traits) {
+        return new IdentifyCommand(messageId, userId, anonymousId, traits, false);
+    }
 
     public IdentifyCommand {
         requireNonNull(messageId, "messageId is null");

@@ -6,7 +6,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Server-side calls into ingestion, for other modules (the CSV import of people): the messages
  * take the path tracked data takes, write-ahead log, applier and event store, so identities merge
- * and profiles change exactly as for an SDK's call.
+ * and profiles change exactly as for an SDK's call. A call marked as profile data
+ * ({@link IdentifyCommand#profileData}) is not activity: it is stored as no event and moves no
+ * first or last seen, event count or touch.
  */
 public interface Tracking {
 

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * Stores and reads events. Implementations are engine specific (DuckDB embedded, ClickHouse in
  * production); callers never see the engine. Along with the events, every write keeps each
  * person's profile (first and last seen, traits, first and last touch) up to date in the same
- * transaction, whichever path the events take.
+ * transaction, whichever path the events take. Profile data ({@link Event#activity()} false) is
+ * written to the profile only: it is no event that any read or report returns or counts.
  */
 public interface EventStore {
 
@@ -33,17 +34,18 @@ public interface EventStore {
 
     /**
      * Which of the given message ids a project already stored among events with timestamps in
-     * {@code [from, to)}; used to confirm suspected duplicates exactly.
+     * {@code [from, to)} or, whenever applied, as profile data ({@link Event#activity()} false);
+     * used to confirm suspected duplicates exactly.
      */
     Set<String> existingMessageIds(long projectId, Collection<String> messageIds, Instant from, Instant to);
 
-    /** Calls back with (projectId, messageId) of the most recently received events, newest first. */
+    /** Calls back with (projectId, messageId) of the most recently received events and profile data, newest first. */
     void recentMessageIds(int limit, MessageIdConsumer consumer);
 
     /** Every identity link of every project, to rebuild the identity map on start. */
     void identityLinks(Consumer<IdentityLink> consumer);
 
-    /** The highest person id used by any event, per project. */
+    /** The highest person id used by any event or profile, per project. */
     Map<Long, Long> maxPersonIds();
 
     /** Every person merge of every project, oldest first. */

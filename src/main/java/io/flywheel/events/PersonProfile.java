@@ -11,8 +11,9 @@ import java.util.List;
  *
  * @param personId the root person, the one that every merged person now counts as
  * @param mergedPersonIds the persons merged into the root, ascending
- * @param firstSeen timestamp of the earliest event
- * @param lastSeen timestamp of the latest event
+ * @param firstSeen timestamp of the earliest event; null for a person who has done nothing yet, whom
+ *     only profile data (an import) created
+ * @param lastSeen timestamp of the latest event; null exactly when {@code firstSeen} is
  * @param events number of events
  * @param userId the latest known userId, null while the person is anonymous
  * @param traits the traits sent by identify calls, as a JSON object text. A later call overwrites the
@@ -39,14 +40,15 @@ public record PersonProfile(
 
     public PersonProfile {
         mergedPersonIds = List.copyOf(requireNonNull(mergedPersonIds, "mergedPersonIds is null"));
-        requireNonNull(firstSeen, "firstSeen is null");
-        requireNonNull(lastSeen, "lastSeen is null");
         requireNonNull(traits, "traits is null");
         anonymousIds = List.copyOf(requireNonNull(anonymousIds, "anonymousIds is null"));
         userIds = List.copyOf(requireNonNull(userIds, "userIds is null"));
-        if (lastSeen.isBefore(firstSeen)) {
-            throw new IllegalArgumentException("lastSeen must not be before firstSeen");
-        }
+        PersonSummary.checkSeen(firstSeen, lastSeen);
+    }
+
+    /** Whether the person has done anything at all; a person only imported has not. */
+    public boolean seen() {
+        return firstSeen != null;
     }
 
     /**

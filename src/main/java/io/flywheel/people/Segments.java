@@ -185,20 +185,7 @@ public class Segments {
     /** The size at the end of each day from {@code from} to {@code to} (days in the project's zone) that has a sample. */
     public List<SetSize> history(Project project, long segmentId, LocalDate from, LocalDate to) {
         Segment segment = get(project.id(), segmentId);
-        return daily(project, segment.key(), from, to);
-    }
-
-    List<SetSize> daily(Project project, String key, LocalDate from, LocalDate to) {
-        if (to.isBefore(from)) {
-            throw new InvalidInputException("to", "to must not be before from");
-        }
-        Instant start = from.atStartOfDay(project.timeZone()).toInstant();
-        Instant end = to.plusDays(1).atStartOfDay(project.timeZone()).toInstant();
-        Map<LocalDate, SetSize> last = new LinkedHashMap<>();
-        for (SetSize sample : sizes.between(project.id(), key, start, end)) {
-            last.put(LocalDate.ofInstant(sample.at(), project.timeZone()), sample);
-        }
-        return List.copyOf(last.values());
+        return sizes.daily(project.id(), project.timeZone(), segment.key(), from, to);
     }
 
     private Audience audience(Project project) {

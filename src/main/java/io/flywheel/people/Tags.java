@@ -21,6 +21,7 @@ import io.flywheel.shared.Page;
 import io.flywheel.shared.PageRequest;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -259,6 +260,12 @@ public class Tags {
             throw new ConflictException("tag " + tagId + " is kept by its rule; change the rule instead");
         }
         return tag;
+    }
+
+    /** The size at the end of each day from {@code from} to {@code to} (days in the project's zone) that has a sample. */
+    public List<SetSize> history(Project project, long tagId, LocalDate from, LocalDate to) {
+        Tag tag = get(project.id(), tagId);
+        return sizes.daily(project.id(), project.timeZone(), tag.key(), from, to);
     }
 
     /** A page of the tag's members. */

@@ -11,6 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.flywheel.TestApplication;
 import io.flywheel.events.EventStore;
+import io.flywheel.people.internal.SetSizeStore;
 import io.flywheel.platform.AuditEntry;
 import io.flywheel.platform.AuditLog;
 import io.flywheel.platform.Projects;
@@ -18,6 +19,9 @@ import io.flywheel.platform.Users;
 import io.flywheel.shared.PageRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -77,6 +81,9 @@ class TagsApiTests {
 
     @Autowired
     Recorder recorder;
+
+    @Autowired
+    SetSizeStore sizes;
 
     private PeopleTestData shop;
     private String base;
@@ -139,6 +146,36 @@ class TagsApiTests {
 
         send(delete(base + "/tag-groups/" + group), "", status().isNoContent());
         assertThat(read(tag).has("groupId")).isFalse();
+    }
+
+    @Test
+    void aTagsSizeOverTimeIsTheLastSampleOfEachDay() throws Exception {
+        long id = send(post(base + "/tags"), "{\"name\": \"Sampled\"}", status().isCreated()).get("id").asLong();
+        LocalDate yesterday = LocalDate.now(PeopleTestData.SHANGHAI).minusDays(1);
+        sizes.record(shop.project.id(), "tag:" + id, at(yesterday.minusDays(1), "09:10"), 4);
+        sizes.record(shop.project.id(), "tag:" + id, at(yesterday, "10:00"), 3);
+        sizes.record(shop.project.id(), "tag:" + id, at(yesterday, "15:30"), 5);
+        String tag = base + "/tags/" + id;
+
+        JsonNode days = read(tag + "/sizes?to=" + yesterday);
+        assertThat(days.size()).isEqualTo(2);
+        assertThat(days.get(0).get("day").asString()).isEqualTo(yesterday.minusDays(1).toString());
+        assertThat(days.get(0).get("size").asLong()).isEqualTo(4);
+        assertThat(days.get(1).get("day").asString()).isEqualTo(yesterday.toString());
+        assertThat(days.get(1).get("size").asLong()).as("the day's last sample").isEqualTo(5);
+        assertThat(days.get(1).get("at").asString()).isEqualTo(at(yesterday, "15:00").toString());
+        assertThat(read(tag + "/sizes?from=" + yesterday + "&to=" + yesterday).size()).isOne();
+
+        assertThat(send(get(tag + "/sizes?from=yesterday"), "", status().isBadRequest()).get("errors").get(0).get("field").asString())
+                .isEqualTo("from");
+        assertThat(send(get(tag + "/sizes?from=" + yesterday + "&to=" + yesterday.minusDays(1)), "", status().isBadRequest())
+                .get("errors").get(0).get("field").asString()).isEqualTo("to");
+        send(get(base + "/tags/999999/sizes"), "", status().isNotFound());
+        send(get("/api/v1/projects/" + shop.other.id() + "/tags/" + id + "/sizes"), "", status().isNotFound());
+    }
+
+    private static Instant at(LocalDate day, String time) {
+        return day.atTime(LocalTime.parse(time)).atZone(PeopleTestData.SHANGHAI).toInstant();
     }
 
     @Test

@@ -111,6 +111,6 @@ final class Applier {
         return new Event(message.projectId(), message.messageId(), message.type(), message.event(), person, message.anonymousId(),
                 message.userId(), message.timestamp(), message.receivedAt(), message.url(), message.referrer(), message.utmSource(),
                 message.utmMedium(), message.utmCampaign(), channel, message.orderId(), message.revenue(), message.currency(),
-                message.properties(), message.context());
+                message.properties(), message.context(), message.activity());
     }
 }

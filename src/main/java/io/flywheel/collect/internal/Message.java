@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param groupId group only
  * @param properties JSON object text of properties (traits for identify and group)
  * @param context JSON object text of the context
+ * @param activity false for profile data sent by the server (an imported row): applied to the
+ *     identity graph and the profile, but stored as no event
  */
 public record Message(
         long projectId,
@@ -36,7 +38,8 @@ public record Message(
         Double revenue,
         String currency,
         String properties,
-        String context) {
+        String context,
+        boolean activity) {
 
     public Message {
         requireNonNull(messageId, "messageId is null");

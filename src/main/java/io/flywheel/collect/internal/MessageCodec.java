@@ -9,10 +9,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
-/** The write-ahead log's binary form of a message: compact, fast, and independent of JSON libraries. */
+/**
+ * The write-ahead log's binary form of a message: compact, fast, and independent of JSON libraries.
+ * Version 2 appends a byte of flags to version 1's fields; records of version 1, written before,
+ * are still read (as activity, which is all that version could carry).
+ */
 final class MessageCodec {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION_1 = 1;
+    private static final byte VERSION = 2;
+    /** Flag: the message is profile data, not activity. */
+    private static final int PROFILE_DATA = 1;
 
     private MessageCodec() {
     }
@@ -43,6 +50,7 @@ final class MessageCodec {
             string(out, message.currency());
             string(out, message.properties());
             string(out, message.context());
+            out.writeByte(message.activity() ? 0 : PROFILE_DATA);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -53,7 +61,7 @@ final class MessageCodec {
     static Message decode(byte[] payload) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
             byte version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_1) {
                 throw new IOException("unknown write-ahead log record version " + version);
             }
             long projectId = in.readLong();
@@ -78,9 +86,13 @@ final class MessageCodec {
             String currency = string(in);
             String properties = string(in);
             String context = string(in);
+            int flags = version == VERSION_1 ? 0 : in.readUnsignedByte();
+            if ((flags & ~PROFILE_DATA) != 0) {
+                throw new IOException("unknown write-ahead log record flags " + flags);
+            }
             return new Message(projectId, messageId, type, event, anonymousId, userId, previousId, groupId, timestamp, receivedAt,
                     url, referrer, utmSource, utmMedium, utmCampaign, clickId, orderId, hasRevenue ? revenue : null, currency,
-                    properties, context);
+                    properties, context, (flags & PROFILE_DATA) == 0);
         }
         catch (IOException e) {
             throw new UncheckedIOException("a write-ahead log record cannot be read", e);

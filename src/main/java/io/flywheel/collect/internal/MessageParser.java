@@ -101,7 +101,7 @@ public final class MessageParser {
         return new Message(projectId, messageId, callType, event, anonymousId, userId, previousId, groupId, timestamp, receivedAt,
                 truncate(url, 2048), truncate(referrer, 2048), truncate(utmSource, 200), truncate(utmMedium, 200),
                 truncate(utmCampaign, 200), clickId, truncate(orderId, 200), revenue, truncate(text(properties, "currency"), 16),
-                propertiesJson, contextJson);
+                propertiesJson, contextJson, true);
     }
 
     private static int utf8Length(String text) {

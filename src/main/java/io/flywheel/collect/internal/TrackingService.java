@@ -41,7 +41,8 @@ class TrackingService implements Tracking {
                 throw new IllegalArgumentException("the traits of message " + command.messageId() + " take more than " + MAX_TRAITS_BYTES + " bytes");
             }
             messages.add(new Message(projectId, command.messageId(), "identify", "Identify", command.anonymousId(), command.userId(), null,
-                    null, now, now, null, null, null, null, null, null, null, null, null, traits, CONTEXT));
+                    null, now, now, null, null, null, null, null, null, null, null, null, traits, CONTEXT,
+                    command.activity()));
         }
         try {
             return ingestion.accept(messages).thenApply(Receipt::new);

@@ -132,15 +132,25 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 ts         TIMESTAMP NOT NULL,
                 order_id   VARCHAR,
                 revenue    DOUBLE
+            );
+            CREATE TABLE IF NOT EXISTS profile_updates (
+                project_id  BIGINT    NOT NULL,
+                message_id  VARCHAR   NOT NULL,
+                person_id   BIGINT    NOT NULL,
+                received_at TIMESTAMP NOT NULL
             )""";
 
-    /** Per raw person id; see {@link PersonChanges} for the rules each column follows. */
+    /**
+     * Per raw person id; see {@link PersonChanges} for the rules each column follows. First and last
+     * seen are null for a person only profile data (an import) created: such a person has done
+     * nothing yet, so is no new user, has no lifecycle stage and sorts after everyone seen.
+     */
     static final String PERSONS = """
             CREATE TABLE persons (
                 project_id           BIGINT    NOT NULL,
                 person_id            BIGINT    NOT NULL,
-                first_seen           TIMESTAMP NOT NULL,
-                last_seen            TIMESTAMP NOT NULL,
+                first_seen           TIMESTAMP,
+                last_seen            TIMESTAMP,
                 event_count          BIGINT    NOT NULL,
                 user_id              VARCHAR,
                 traits               VARCHAR   NOT NULL,
@@ -290,6 +300,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 statement.execute(SCHEMA);
             }
             createPersons(connection);
+            allowUnseenPersons(connection);
             createPersonHours(connection);
             log.info("Event store opened at {}", path);
             return connection;
@@ -309,6 +320,27 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
      */
     private static void createPersons(DuckDBConnection connection) throws SQLException {
         createDerived(connection, "persons", PERSONS, BACKFILL_PERSONS, "person profiles");
+    }
+
+    /**
+     * Files from before profile data existed have {@code NOT NULL} first and last seen: they may be
+     * null now (a person only imported has not been seen).
+     */
+    private static void allowUnseenPersons(DuckDBConnection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
+                        + "AND schema_name = 'main' AND table_name = 'persons' AND column_name IN ('first_seen', 'last_seen') "
+                        + "AND NOT is_nullable")) {
+            result.next();
+            if (result.getLong(1) == 0) {
+                return;
+            }
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE persons ALTER COLUMN first_seen DROP NOT NULL");
+            statement.execute("ALTER TABLE persons ALTER COLUMN last_seen DROP NOT NULL");
+        }
+        log.info("Persons may now have no first and last seen (persons created by profile data only)");
     }
 
     /** Creates and fills the hourly activity table when the file has none, like {@link #createPersons}. */
@@ -354,8 +386,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         write("appending " + events.size() + " events", () -> {
             // persons first: its statements open the transaction, which the events appender must run inside
             updatePersons(events);
-            appendEvents(events);
-            appendPersonHours(events);
+            appendActivity(events);
         });
         changed(events, List.of());
     }
@@ -412,8 +443,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 statement.setLong(2, batch.position());
                 statement.executeUpdate();
             }
-            appendEvents(batch.events());
-            appendPersonHours(batch.events());
+            appendActivity(batch.events());
             updatePersons(batch.events());
             appendLinks(batch.links());
             for (PersonMerge merge : batch.merges()) {
@@ -421,6 +451,38 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             }
         });
         changed(batch.events(), batch.merges());
+    }
+
+    /**
+     * Appends the events that are activity to {@code events} and {@code person_hours}; profile data
+     * only to {@code profile_updates}, which keeps its message ids for the duplicate check. The
+     * profile changes of both are written by {@link #updatePersons}.
+     */
+    private void appendActivity(List<Event> events) throws SQLException {
+        List<Event> activity = new ArrayList<>(events.size());
+        List<Event> profileData = new ArrayList<>();
+        for (Event event : events) {
+            (event.activity() ? activity : profileData).add(event);
+        }
+        appendEvents(activity);
+        appendPersonHours(activity);
+        appendProfileUpdates(profileData);
+    }
+
+    private void appendProfileUpdates(List<Event> profileData) throws SQLException {
+        if (profileData.isEmpty()) {
+            return;
+        }
+        try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "profile_updates")) {
+            for (Event event : profileData) {
+                appender.beginRow();
+                appender.append(event.projectId());
+                appender.append(event.messageId());
+                appender.append(event.personId());
+                appender.appendEpochMicros(micros(event.receivedAt()));
+                appender.endRow();
+            }
+        }
     }
 
     /** Notes the persons a committed write touched, for {@link #drainChanged()}. */
@@ -574,8 +636,8 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         appender.beginRow();
         appender.append(change.projectId());
         appender.append(change.personId());
-        appender.appendEpochMicros(micros(change.firstSeen()));
-        appender.appendEpochMicros(micros(change.lastSeen()));
+        appendNullable(appender, change.firstSeen());
+        appendNullable(appender, change.lastSeen());
         appender.append(change.events());
         appendNullable(appender, change.userId());
         if (change.traitPatches().isEmpty()) {
@@ -700,13 +762,18 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         if (messageIds.isEmpty()) {
             return found;
         }
-        String sql = "SELECT DISTINCT message_id FROM events WHERE project_id = ? AND ts >= ? AND ts < ? AND message_id IN ("
-                + placeholders(messageIds.size()) + ")";
+        String in = placeholders(messageIds.size());
+        String sql = "SELECT message_id FROM events WHERE project_id = ? AND ts >= ? AND ts < ? AND message_id IN (" + in + ") "
+                + "UNION SELECT message_id FROM profile_updates WHERE project_id = ? AND message_id IN (" + in + ")";
         try (Connection connection = reader(); PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, projectId);
             statement.setObject(2, utc(from));
             statement.setObject(3, utc(to));
             int index = 4;
+            for (String id : messageIds) {
+                statement.setString(index++, id);
+            }
+            statement.setLong(index++, projectId);
             for (String id : messageIds) {
                 statement.setString(index++, id);
             }
@@ -724,7 +791,8 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
 
     @Override
     public void recentMessageIds(int limit, MessageIdConsumer consumer) {
-        String sql = "SELECT project_id, message_id FROM events ORDER BY received_at DESC LIMIT ?";
+        String sql = "SELECT project_id, message_id FROM (SELECT project_id, message_id, received_at FROM events UNION ALL "
+                + "SELECT project_id, message_id, received_at FROM profile_updates) ORDER BY received_at DESC LIMIT ?";
         try (Connection connection = reader(); PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setInt(1, limit);
             try (ResultSet result = statement.executeQuery()) {
@@ -786,6 +854,12 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         }
     }
 
+    /** The instant of an {@code epoch_us} column, or null. */
+    static Instant nullableInstant(ResultSet row, int column) throws SQLException {
+        long micros = row.getLong(column);
+        return row.wasNull() ? null : instant(micros);
+    }
+
     static Instant instant(long micros) {
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
@@ -795,7 +869,9 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         java.util.Map<Long, Long> highest = new java.util.HashMap<>();
         try (Connection connection = reader();
                 Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT project_id, MAX(person_id) FROM events GROUP BY project_id")) {
+                // persons covers the persons of events and those only profile data created
+                ResultSet result = statement.executeQuery("SELECT project_id, MAX(person_id) FROM (SELECT project_id, person_id FROM events "
+                        + "UNION ALL SELECT project_id, person_id FROM persons) GROUP BY project_id")) {
             while (result.next()) {
                 highest.put(result.getLong(1), result.getLong(2));
             }
@@ -887,7 +963,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         write("deleting events", () -> {
             try (Statement statement = writer.createStatement()) {
                 for (String table : List.of("events", "identities", "person_merges", "persons", "person_hours", "person_stage_transitions",
-                        "lifecycle_runs", "person_sets", "person_stages", "rfm_orders")) {
+                        "lifecycle_runs", "person_sets", "person_stages", "rfm_orders", "profile_updates")) {
                     statement.execute("DELETE FROM " + table + " WHERE project_id = " + projectId);
                 }
             }
@@ -993,7 +1069,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             }
             DistinctIds ids = distinctIds(writer, projectId, members);
             for (String table : List.of("events", "identities", "persons", "person_hours", "person_stage_transitions", "person_sets",
-                    "person_stages", "rfm_orders")) {
+                    "person_stages", "rfm_orders", "profile_updates")) {
                 update(writer, "DELETE FROM " + table + " WHERE project_id = ? AND person_id IN (%s)", projectId, members);
             }
             update(writer, "DELETE FROM person_merges WHERE project_id = ? AND (person_id IN (%1$s) OR root_id IN (%1$s))", projectId,
@@ -1174,7 +1250,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 if (!row.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new PersonRow(instant(row.getLong(1)), instant(row.getLong(2)), row.getLong(3), row.getString(4),
+                return Optional.of(new PersonRow(nullableInstant(row, 1), nullableInstant(row, 2), row.getLong(3), row.getString(4),
                         row.getString(5), touch(row, 6), touch(row, 9)));
             }
         }

@@ -153,8 +153,8 @@ final class DuckDbLifecycles implements Lifecycles {
      * after it, starting from the stored stage; if late data rewrote the past so that the timeline
      * does not start where the stored stage was, one transition from the stored stage to the current.
      * A person without a stored stage enters "new" from nothing if still new after the previous
-     * computation (late events included); one whose activity is older (imported or loaded history)
-     * just gets a stage.
+     * computation (late events included); one whose activity is older (loaded history) just gets a
+     * stage. Imported rows are no activity, so a person only imported has no timeline at all.
      */
     private static void transitions(long personId, StageTimeline timeline, LifecycleStage stored, long previous, int current,
             List<StageTransition> out) {

@@ -82,7 +82,8 @@ final class DuckDbPersons {
             case FIRST_SEEN -> "first_seen";
             case EVENTS -> "events";
         };
-        list.append(" ORDER BY " + column + direction + ", person_id" + direction + " LIMIT ? OFFSET ?", page.size(), page.offset());
+        // persons never seen (only imported) have no seen times and come last in either direction
+        list.append(" ORDER BY " + column + direction + " NULLS LAST, person_id" + direction + " LIMIT ? OFFSET ?", page.size(), page.offset());
         Sql count = select(projectId, restriction).append("SELECT count(*) FROM roots WHERE TRUE");
         restrict(count, restriction);
         conditions(count, projectId, query);
@@ -139,7 +140,7 @@ final class DuckDbPersons {
     }
 
     private static PersonSummary summary(ResultSet row) throws SQLException {
-        return new PersonSummary(row.getLong(1), DuckDbEventStore.instant(row.getLong(2)), DuckDbEventStore.instant(row.getLong(3)),
+        return new PersonSummary(row.getLong(1), DuckDbEventStore.nullableInstant(row, 2), DuckDbEventStore.nullableInstant(row, 3),
                 row.getLong(4), row.getString(5), row.getString(6), row.getString(7));
     }
 

@@ -13,8 +13,10 @@ import java.util.Map;
  * a store writes one row per person and batch however many events the person sent. The rules,
  * which a store applies again when it combines a change with what it already holds:
  * <ul>
- * <li>first and last seen are the earliest and latest event timestamps;</li>
- * <li>the userId is the last one that arrived;</li>
+ * <li>first and last seen are the earliest and latest event timestamps, the event count the number
+ * of events; profile data ({@link Event#activity()} false) counts for none of them, nor for a touch,
+ * so a person only profile data mentions has no first and last seen and no events;</li>
+ * <li>the userId is the last one that arrived, profile data included;</li>
  * <li>the traits patches are the properties of identify calls in arrival order (empty ones left
  * out), to be applied one after another;</li>
  * <li>a touch is an event with a channel; the first touch is the one with the earliest timestamp
@@ -33,7 +35,7 @@ final class PersonChanges {
     static Collection<Change> of(List<Event> events) {
         Map<Key, Change> changes = new HashMap<>();
         for (Event event : events) {
-            changes.computeIfAbsent(new Key(event.projectId(), event.personId()), key -> new Change(key.projectId(), key.personId(), event))
+            changes.computeIfAbsent(new Key(event.projectId(), event.personId()), key -> new Change(key.projectId(), key.personId()))
                     .add(event);
         }
         return changes.values();
@@ -56,21 +58,14 @@ final class PersonChanges {
         private Event firstTouch;
         private Event lastTouch;
 
-        private Change(long projectId, long personId, Event first) {
+        private Change(long projectId, long personId) {
             this.projectId = projectId;
             this.personId = personId;
-            this.firstSeen = first.timestamp();
-            this.lastSeen = first.timestamp();
         }
 
         private void add(Event event) {
-            events++;
-            Instant at = event.timestamp();
-            if (at.isBefore(firstSeen)) {
-                firstSeen = at;
-            }
-            if (at.isAfter(lastSeen)) {
-                lastSeen = at;
+            if (event.activity()) {
+                seen(event);
             }
             if (event.userId() != null) {
                 userId = event.userId();
@@ -83,6 +78,17 @@ final class PersonChanges {
                 if (traitsUpdatedAt == null || event.receivedAt().isAfter(traitsUpdatedAt)) {
                     traitsUpdatedAt = event.receivedAt();
                 }
+            }
+        }
+
+        private void seen(Event event) {
+            events++;
+            Instant at = event.timestamp();
+            if (firstSeen == null || at.isBefore(firstSeen)) {
+                firstSeen = at;
+            }
+            if (lastSeen == null || at.isAfter(lastSeen)) {
+                lastSeen = at;
             }
             if (event.channel() != null) {
                 if (firstTouch == null || at.isBefore(firstTouch.timestamp())) {
@@ -102,10 +108,12 @@ final class PersonChanges {
             return personId;
         }
 
+        /** The earliest event timestamp, or null when the batch held only profile data for the person. */
         Instant firstSeen() {
             return firstSeen;
         }
 
+        /** The latest event timestamp, or null when the batch held only profile data for the person. */
         Instant lastSeen() {
             return lastSeen;
         }

@@ -10,7 +10,9 @@ import java.util.Arrays;
 /**
  * The activity of every person (merged, by root id) of a project, as lifecycle stages need it: the
  * first and last activity from the {@code persons} table (exact), the stored stage, and the active
- * hours from {@code person_hours}, sorted per person. Rows are read unsorted and grouped in Java with a
+ * hours from {@code person_hours}, sorted per person. Persons never seen (only profile data, an
+ * import, created them) have no activity and are left out, so they get no stage until their first
+ * event. Rows are read unsorted and grouped in Java with a
  * counting sort over dense person numbers, which is far cheaper than a window or an ordered
  * aggregate in the engine.
  */
@@ -22,7 +24,7 @@ final class ProjectActivity {
                 SELECT coalesce(m.root_id, p.person_id) AS person_id, min(p.first_seen) AS first_seen, max(p.last_seen) AS last_seen
                 FROM persons p
                 LEFT JOIN person_merges m ON m.project_id = p.project_id AND m.person_id = p.person_id
-                WHERE p.project_id = ?
+                WHERE p.project_id = ? AND p.first_seen IS NOT NULL
                 GROUP BY 1
             ), stored AS (
                 SELECT person_id, %s AS stage, since FROM person_stages WHERE project_id = ?

@@ -40,7 +40,8 @@ import org.springframework.stereotype.Service;
 /**
  * CSV imports of persons and traits: upload (encoding and delimiter checked or detected), a
  * preview, a mapping, validation of every row, then the import, which sends each row as an
- * identify call through ingestion in chunks, each made durable before the next is read. Nothing is
+ * identify call of profile data (no activity) through ingestion in chunks, each made durable before
+ * the next is read. Nothing is
  * imported unless every row is valid. Jobs (never values) are kept in the operational database;
  * the file waits in a temporary file that is deleted when the job ends or expires.
  */
@@ -308,7 +309,8 @@ public class PersonImports implements SmartLifecycle {
             List<IdentifyCommand> chunk = new ArrayList<>();
             long[] chunkBytes = {0};
             ImportRows.Outcome outcome = ImportRows.read(upload.file, upload.mapping, properties.maxRows(), 1, row -> {
-                chunk.add(new IdentifyCommand(prefix + row.line(), row.userId(), row.anonymousId(), row.traits()));
+                // profile data, not behaviour: an imported customer list must not make everyone active today
+                chunk.add(IdentifyCommand.profileData(prefix + row.line(), row.userId(), row.anonymousId(), row.traits()));
                 chunkBytes[0] += row.traitBytes();
                 if (chunk.size() >= properties.chunkRows() || chunkBytes[0] >= properties.chunkBytes().toBytes()) {
                     sender.send(chunk);

@@ -1,10 +1,14 @@
 package io.flywheel.people.internal;
 
 import io.flywheel.people.SetSize;
+import io.flywheel.shared.InvalidInputException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -50,6 +54,21 @@ public class SetSizeStore {
                 .param("to", Timestamp.from(to))
                 .query((row, number) -> new SetSize(row.getTimestamp(1).toInstant(), row.getLong(2)))
                 .list();
+    }
+
+    /**
+     * The last sample of each day from {@code from} to {@code to} (inclusive days in {@code zone})
+     * that has one, oldest first: a segment's or a tag's size over time.
+     */
+    public List<SetSize> daily(long projectId, ZoneId zone, String key, LocalDate from, LocalDate to) {
+        if (to.isBefore(from)) {
+            throw new InvalidInputException("to", "to must not be before from");
+        }
+        Map<LocalDate, SetSize> last = new LinkedHashMap<>();
+        for (SetSize sample : between(projectId, key, from.atStartOfDay(zone).toInstant(), to.plusDays(1).atStartOfDay(zone).toInstant())) {
+            last.put(LocalDate.ofInstant(sample.at(), zone), sample);
+        }
+        return List.copyOf(last.values());
     }
 
     /** The latest sample before {@code at} of each set of the project. */

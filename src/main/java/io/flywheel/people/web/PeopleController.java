@@ -116,6 +116,12 @@ class PeopleController {
         model.addAttribute("sortLinks", sortLinks(order, ascending));
         model.addAttribute("filtered", query.text() != null || query.channel() != null || query.traitKey() != null || condition != null);
         model.addAttribute("tag", condition == null ? null : tag);
+        if (condition != null && tag != null) {
+            // the tag's members are listed here, so its size over time is charted here, as a segment's on its page
+            SizeHistory.Range days = SizeHistory.chartRange(project);
+            model.addAttribute("tagName", tags.get(project.id(), tag).name());
+            model.addAttribute("tagChart", SizeHistory.chart(json, project, tags.history(project, tag, days.from(), days.to())));
+        }
         model.addAttribute("stage", condition == null ? null : stage);
         model.addAttribute("tags", tags.list(project.id()));
         model.addAttribute("manualTags", tags.list(project.id()).stream().filter(Tag::manual).toList());

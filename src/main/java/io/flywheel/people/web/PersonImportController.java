@@ -2,6 +2,7 @@ package io.flywheel.people.web;
 
 import io.flywheel.people.internal.ImportJob;
 import io.flywheel.people.internal.ImportMapping;
+import io.flywheel.people.internal.ImportProperties;
 import io.flywheel.people.internal.PersonImports;
 import io.flywheel.platform.Access;
 import io.flywheel.platform.Capability;
@@ -11,6 +12,8 @@ import io.flywheel.shared.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -43,20 +46,33 @@ class PersonImportController {
 
     private final PersonImports imports;
     private final Access access;
+    private final long maxFileBytes;
 
-    PersonImportController(PersonImports imports, Access access) {
+    PersonImportController(PersonImports imports, Access access, ImportProperties properties) {
         this.imports = imports;
         this.access = access;
+        this.maxFileBytes = properties.maxFileSize().toBytes();
     }
 
     /** A job as a row of the recent imports. */
     record JobRow(long id, String fileName, String state, long totalRows, long sentRows, String createdBy, String createdAt) {
     }
 
+    /** @param tooLarge the size of an upload that was too large ({@link ImportUploadLimitFilter} sends it back here) */
     @GetMapping("/p/{projectId}/people/imports")
-    String list(@PathVariable long projectId, Model model) {
+    String list(@PathVariable long projectId, @RequestParam(required = false) Long tooLarge, Model model) {
         Project project = access.project(projectId, Capability.OPERATE);
+        if (tooLarge != null && tooLarge > maxFileBytes) {
+            tooLarge(tooLarge, model);
+        }
         return listPage(project, model);
+    }
+
+    /** The message at the file field: how big the upload was and the limit, in MB (rounded up, so never shown as the limit). */
+    private void tooLarge(long bytes, Model model) {
+        String size = BigDecimal.valueOf(bytes).divide(BigDecimal.valueOf(1024 * 1024), 1, RoundingMode.UP).toPlainString();
+        model.addAttribute("errorCode", "people.import.error.upload_too_large");
+        model.addAttribute("errorArgs", new Object[] {size, maxFileBytes / (1024 * 1024)});
     }
 
     private String listPage(Project project, Model model) {
@@ -73,6 +89,10 @@ class PersonImportController {
         if (file == null || file.isEmpty()) {
             model.addAttribute("errorCode", "people.import.error.empty");
             model.addAttribute("errorArgs", new Object[0]);
+            return listPage(project, model);
+        }
+        if (file.getSize() > maxFileBytes) {
+            tooLarge(file.getSize(), model);
             return listPage(project, model);
         }
         try (InputStream content = file.getInputStream()) {

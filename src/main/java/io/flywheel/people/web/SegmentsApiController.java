@@ -8,7 +8,6 @@ import io.flywheel.people.People;
 import io.flywheel.people.PersonListItem;
 import io.flywheel.people.Segment;
 import io.flywheel.people.Segments;
-import io.flywheel.people.SetSize;
 import io.flywheel.people.internal.RuleJson;
 import io.flywheel.platform.Access;
 import io.flywheel.platform.Capability;
@@ -26,8 +25,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -85,9 +82,6 @@ class SegmentsApiController {
     }
 
     record CountResponse(long count) {
-    }
-
-    record SizeResponse(LocalDate day, Instant at, long size) {
     }
 
     @GetMapping
@@ -169,6 +163,11 @@ class SegmentsApiController {
         }
     }
 
+    /** An instant as ISO-8601, empty for none (a person never seen). */
+    private static String text(Instant instant) {
+        return instant == null ? "" : instant.toString();
+    }
+
     private void csv(Project project, Segment segment, HttpServletResponse response) {
         response.setContentType("text/csv;charset=UTF-8");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
@@ -180,7 +179,7 @@ class SegmentsApiController {
             segments.export(project, segment.id(), access.current().name(), person -> {
                 PersonListItem item = people.item(person);
                 out.println(String.join(",", Long.toString(item.personId()), Csv.cell(item.userId()), Csv.cell(item.name()),
-                        Csv.cell(item.city()), Csv.cell(item.channel()), item.firstSeen().toString(), item.lastSeen().toString(),
+                        Csv.cell(item.city()), Csv.cell(item.channel()), text(item.firstSeen()), text(item.lastSeen()),
                         Long.toString(item.events())));
             });
             out.flush();
@@ -193,18 +192,11 @@ class SegmentsApiController {
     @GetMapping("/{segmentId}/sizes")
     @Operation(summary = "A segment's size over time", description = "The last size of each day from from to to (inclusive days in the "
             + "project's time zone; default the last 30 days) that has a sample.")
-    List<SizeResponse> sizes(@PathVariable long projectId, @PathVariable long segmentId, @RequestParam(required = false) String from,
-            @RequestParam(required = false) String to) {
+    List<SizeHistory.SizeResponse> sizes(@PathVariable long projectId, @PathVariable long segmentId,
+            @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
         Project project = access.project(projectId, Capability.READ);
-        LocalDate today = LocalDate.now(project.timeZone());
-        LocalDate end = day(to, "to", today);
-        LocalDate start = day(from, "from", end.minusDays(29));
-        if (end.isAfter(start.plusDays(3660))) {
-            throw new InvalidInputException("from", "at most 3660 days");
-        }
-        List<SetSize> sizes = segments.history(project, segmentId, start, end);
-        return sizes.stream().map(size -> new SizeResponse(LocalDate.ofInstant(size.at(), project.timeZone()), size.at(), size.size()))
-                .toList();
+        SizeHistory.Range range = SizeHistory.range(project, from, to);
+        return SizeHistory.responses(project, segments.history(project, segmentId, range.from(), range.to()));
     }
 
     static Segment.Draft draft(SegmentRequest request) {
@@ -226,17 +218,5 @@ class SegmentsApiController {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
         problem.setType(URI.create("urn:flywheel:problem:" + (e.timedOut() ? "query-timeout" : "query-cancelled")));
         return ResponseEntity.status(status).body(problem);
-    }
-
-    private static LocalDate day(String text, String field, LocalDate fallback) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return LocalDate.parse(text.strip());
-        }
-        catch (DateTimeParseException e) {
-            throw new InvalidInputException(field, field + " must be a day such as 2026-03-01");
-        }
     }
 }

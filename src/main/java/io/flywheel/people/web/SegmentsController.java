@@ -8,7 +8,6 @@ import io.flywheel.people.People;
 import io.flywheel.people.PersonListItem;
 import io.flywheel.people.Segment;
 import io.flywheel.people.Segments;
-import io.flywheel.people.SetSize;
 import io.flywheel.people.Tag;
 import io.flywheel.people.Tags;
 import io.flywheel.people.internal.RuleJson;
@@ -25,11 +24,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.stereotype.Controller;
@@ -189,11 +185,8 @@ class SegmentsController {
     String segment(@PathVariable long projectId, @PathVariable long segmentId, @RequestParam(required = false) Integer page, Model model) {
         Project project = access.project(projectId, Capability.READ);
         Segments.Summary summary = segments.summary(project.id(), segmentId);
-        LocalDate today = LocalDate.now(project.timeZone());
-        List<SetSize> history = segments.history(project, segmentId, today.minusDays(89), today);
-        Map<String, Object> chart = new LinkedHashMap<>();
-        chart.put("days", history.stream().map(size -> LocalDate.ofInstant(size.at(), project.timeZone()).toString()).toList());
-        chart.put("sizes", history.stream().map(SetSize::size).toList());
+        SizeHistory.Range days = SizeHistory.chartRange(project);
+        String chart = SizeHistory.chart(json, project, segments.history(project, segmentId, days.from(), days.to()));
         Page<PersonListItem> members;
         try {
             Page<PersonSummary> found = segments.members(project, segmentId, PersonQuery.everyone(),
@@ -209,7 +202,7 @@ class SegmentsController {
         model.addAttribute("size", summary.size());
         model.addAttribute("refreshedAt", time(project, summary.refreshedAt()));
         model.addAttribute("ruleJson", pretty(RuleJson.write(summary.segment().rule())));
-        model.addAttribute("chart", json.writeValueAsString(chart));
+        model.addAttribute("chart", chart);
         model.addAttribute("members", members);
         model.addAttribute("rows", members.items().stream().map(item -> new MemberRow(item.personId(), item.name(), item.userId(), item.city(),
                 item.channel(), time(project, item.lastSeen()), item.events())).toList());

@@ -177,6 +177,16 @@ class TagsApiController {
         }
     }
 
+    @GetMapping("/tags/{tagId}/sizes")
+    @Operation(summary = "A tag's size over time", description = "The last size of each day from from to to (inclusive days in the "
+            + "project's time zone; default the last 30 days) that has a sample; sizes are sampled as a segment's are.")
+    List<SizeHistory.SizeResponse> sizes(@PathVariable long projectId, @PathVariable long tagId, @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to) {
+        Project project = access.project(projectId, Capability.READ);
+        SizeHistory.Range range = SizeHistory.range(project, from, to);
+        return SizeHistory.responses(project, tags.history(project, tagId, range.from(), range.to()));
+    }
+
     private static List<Long> persons(PersonsRequest request) {
         if (request == null || request.personIds() == null) {
             throw new InvalidInputException("personIds", "send personIds or a segmentId");

@@ -154,7 +154,30 @@ class WriteAheadLogTests {
     void messagesSurviveTheCodec() {
         Message message = new Message(3, "m-1", "track", "Order Completed", "anon", "user", null, null,
                 java.time.Instant.parse("2026-01-01T00:00:00.123456789Z"), java.time.Instant.parse("2026-01-01T00:00:01Z"),
-                "https://x/?a=1", null, "wechat", "social", "spring", "gclid", "o-1", 12.5, "CNY", "{\"名\":\"值\"}", "{}");
+                "https://x/?a=1", null, "wechat", "social", "spring", "gclid", "o-1", 12.5, "CNY", "{\"名\":\"值\"}", "{}", true);
         assertThat(MessageCodec.decode(MessageCodec.encode(message))).isEqualTo(message);
+        Message imported = identify(false);
+        assertThat(MessageCodec.decode(MessageCodec.encode(imported))).isEqualTo(imported);
+        assertThat(MessageCodec.decode(MessageCodec.encode(imported)).activity()).isFalse();
+    }
+
+    private static Message identify(boolean activity) {
+        java.time.Instant at = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        return new Message(3, "csv-1", "identify", "Identify", null, "u-1", null, null, at, at, null, null, null, null, null, null, null,
+                null, null, "{\"city\":\"上海\"}", "{}", activity);
+    }
+
+    @Test
+    void recordsOfTheFirstVersionAreStillReadAsActivity() {
+        // version 1 is version 2 without the trailing flags byte: such records may wait in a log written before the upgrade
+        byte[] current = MessageCodec.encode(identify(false));
+        byte[] first = java.util.Arrays.copyOf(current, current.length - 1);
+        first[0] = 1;
+
+        assertThat(MessageCodec.decode(first)).isEqualTo(identify(true));
+        assertThat(current[0]).isEqualTo((byte) 2);
+        byte[] unknownFlags = current.clone();
+        unknownFlags[unknownFlags.length - 1] = 4;
+        assertThatThrownBy(() -> MessageCodec.decode(unknownFlags)).isInstanceOf(java.io.UncheckedIOException.class);
     }
 }

@@ -6,11 +6,18 @@ import static org.assertj.core.api.Assertions.within;
 import io.flywheel.TestApplication;
 import io.flywheel.events.ChannelQuality;
 import io.flywheel.events.CohortEvents;
+import io.flywheel.events.DailyActivity;
 import io.flywheel.events.Event;
+import io.flywheel.events.IngestBatch;
+import io.flywheel.events.Interval;
 import io.flywheel.events.MetricValues;
 import io.flywheel.events.QueryControl;
+import io.flywheel.events.RetentionCohort;
+import io.flywheel.events.RetentionSpec;
 import io.flywheel.events.RfmScore;
 import io.flywheel.events.Scope;
+import io.flywheel.events.TrendRow;
+import io.flywheel.events.TrendSpec;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -104,6 +111,48 @@ class DuckDbEventMetricsTests {
         assertThat(metrics.arpu()).isCloseTo(100.0 / 3, within(1e-9));
         assertThat(metrics.arppu()).isEqualTo(50.0);
         assertThat(metrics.conversionRate()).isCloseTo(2.0 / 3, within(1e-9));
+    }
+
+    /** An imported row at a Shanghai wall-clock time: an identify call that is profile data, not activity. */
+    private static Event imported(long person, String local) {
+        var at = LocalDateTime.parse(local).atZone(SHANGHAI).toInstant();
+        return new Event(PROJECT, "csv-" + UUID.randomUUID(), "identify", "Identify", person, null, "crm-" + person, at, at, null, null,
+                null, null, null, null, null, null, null, "{\"plan\":\"gold\"}", null, false);
+    }
+
+    @Test
+    void importedPersonsAndRowsAreNoActivityInAnyReport() {
+        shop();
+        Scope days = new Scope(PROJECT, SHANGHAI, LocalDate.parse("2026-03-02"), LocalDate.parse("2026-03-03"));
+        MetricValues before = analytics.metrics(days, CONTROL);
+        RetentionSpec anyReturn = new RetentionSpec(days, "$any", List.of(), "$any", List.of(), Interval.DAY, 2, LocalDate.parse("2026-03-03"));
+        String retentionBefore = cohorts(analytics.retention(anyReturn, CONTROL));
+
+        // a CRM list: rows for persons 1 and 3, who exist, and for persons 10 and 11, whom it creates, on both days
+        store.apply(new IngestBatch(List.of(imported(1, "2026-03-02T15:00"), imported(3, "2026-03-02T15:00"),
+                imported(10, "2026-03-03T09:00"), imported(11, "2026-03-03T09:00")), List.of(), List.of(), "wal", 1));
+
+        MetricValues metrics = analytics.metrics(days, CONTROL);
+        assertThat(metrics).isEqualTo(before);
+        assertThat(metrics.activePersons()).isEqualTo(3);
+        assertThat(metrics.newPersons()).as("persons 2 and 3; the imported ones are no new users").isEqualTo(2);
+        assertThat(metrics.averageDailyActive()).isEqualTo(2.5);
+        assertThat(metrics.sessions()).isEqualTo(7);
+        // March 2nd: person 1's 3 events and person 2's 2; March 3rd: 1 of person 1, 2 of person 2, 1 of person 3
+        assertThat(store.dailyActivity(PROJECT, SHANGHAI, LocalDate.parse("2026-03-02"), LocalDate.parse("2026-03-03"))).containsExactly(
+                new DailyActivity(LocalDate.parse("2026-03-02"), 5, 2), new DailyActivity(LocalDate.parse("2026-03-03"), 4, 3));
+        assertThat(analytics.trend(new TrendSpec(days, TrendSpec.ANY_EVENT, TrendSpec.Measure.UNIQUES, null, Interval.DAY, List.of(), null),
+                CONTROL)).extracting(TrendRow::value).containsExactly(2.0, 3.0);
+        assertThat(analytics.trend(new TrendSpec(days, "Identify", TrendSpec.Measure.TOTAL, null, Interval.DAY, List.of(), null), CONTROL))
+                .isEmpty();
+        assertThat(cohorts(analytics.retention(anyReturn, CONTROL))).isEqualTo(retentionBefore);
+        assertThat(analytics.channels(days, new CohortEvents("Signed Up", "Product Added", LocalDate.parse("2026-03-10")), CONTROL))
+                .extracting(ChannelQuality::channel).containsExactly("$none", "WeChat");
+    }
+
+    private static String cohorts(List<RetentionCohort> cohorts) {
+        return cohorts.stream().map(cohort -> cohort.start() + ":" + cohort.size() + ":" + java.util.Arrays.toString(cohort.values())).toList()
+                .toString();
     }
 
     @Test

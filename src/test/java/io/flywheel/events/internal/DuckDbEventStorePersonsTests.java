@@ -71,6 +71,14 @@ class DuckDbEventStorePersonsTests {
         return event(projectId, personId, "page", null, minute, channel, campaign, null);
     }
 
+    /** An imported row: an identify call that is profile data, not activity. */
+    private Event imported(long projectId, long personId, String userId, int minute, String traits) {
+        arrivals++;
+        return new Event(projectId, "csv-" + UUID.randomUUID(), "identify", "Identify", personId, userId == null ? "anon-" + personId : null,
+                userId, minute(minute),
+                T0.plusSeconds(86_400 + arrivals), null, null, null, null, null, null, null, null, null, traits, null, false);
+    }
+
     private static IngestBatch batch(List<Event> events, long position) {
         return new IngestBatch(events, List.of(), List.of(), "wal", position);
     }
@@ -324,6 +332,97 @@ class DuckDbEventStorePersonsTests {
         store = new DuckDbEventStore(new EventStoreProperties(file, "256MB", 1));
 
         assertThat(person(1, 1).events()).isEqualTo(1);
+    }
+
+    @Test
+    void profileDataSetsTraitsAndTheUserIdButMovesNoSeenTimeCountOrTouch() throws SQLException {
+        store.apply(batch(List.of(touch(1, 1, 10, "SEO", "brand"), page(1, 1, 20)), 1));
+        Event existing = imported(1, 1, "u-1", 500, "{\"plan\":\"gold\"}");
+        Event created = imported(1, 2, "u-2", 501, "{\"city\":\"上海\"}");
+        store.apply(new IngestBatch(List.of(existing, created), List.of(new IdentityLink(1, "u-2", 2, true)), List.of(), "wal", 2));
+
+        PersonProfile one = person(1, 1);
+        assertThat(one.firstSeen()).isEqualTo(minute(10));
+        assertThat(one.lastSeen()).as("the import's later timestamp is no visit").isEqualTo(minute(20));
+        assertThat(one.events()).isEqualTo(2);
+        assertThat(one.firstTouch()).isEqualTo(new PersonProfile.Touch("SEO", "brand", minute(10)));
+        assertThat(one.lastTouch()).isEqualTo(one.firstTouch());
+        assertThat(one.userId()).isEqualTo("u-1");
+        assertThat(json(one.traits())).isEqualTo(json("{\"plan\":\"gold\"}"));
+
+        PersonProfile two = person(1, 2);
+        assertThat(two.seen()).as("a person only imported has done nothing yet").isFalse();
+        assertThat(two.firstSeen()).isNull();
+        assertThat(two.lastSeen()).isNull();
+        assertThat(two.events()).isZero();
+        assertThat(two.firstTouch()).isNull();
+        assertThat(two.userId()).isEqualTo("u-2");
+        assertThat(two.userIds()).containsExactly("u-2");
+        assertThat(json(two.traits())).isEqualTo(json("{\"city\":\"上海\"}"));
+
+        assertThat(store.count(1)).as("no event is stored").isEqualTo(2);
+        assertThat(store.latest(1, 10)).extracting(Event::messageId).doesNotContain(existing.messageId(), created.messageId());
+        assertThat(rows("SELECT count(*) FROM events WHERE type = 'identify'")).isZero();
+        assertThat(rows("SELECT count(*) FROM person_hours")).as("one active hour, person 1's").isOne();
+        assertThat(rows("SELECT count(*) FROM profile_updates WHERE project_id = 1")).isEqualTo(2);
+        assertThat(store.maxPersonIds()).containsEntry(1L, 2L);
+
+        // the first real event of the imported person is its first activity, at the event's own time
+        store.append(List.of(page(1, 2, 30)));
+        assertThat(person(1, 2).firstSeen()).isEqualTo(minute(30));
+        assertThat(person(1, 2).lastSeen()).isEqualTo(minute(30));
+        assertThat(person(1, 2).events()).isOne();
+        assertThat(json(person(1, 2).traits())).isEqualTo(json("{\"city\":\"上海\"}"));
+    }
+
+    @Test
+    void profileDataAndIdentifyCallsPatchTraitsInArrivalOrder() {
+        store.append(List.of(
+                identify(1, 1, "u-1", 0, "{\"plan\":\"tracked\"}"), imported(1, 1, null, 0, "{\"plan\":\"imported\"}"),
+                imported(1, 2, "u-2", 0, "{\"plan\":\"imported\"}"), identify(1, 2, null, 0, "{\"plan\":\"tracked\"}")));
+
+        assertThat(json(person(1, 1).traits()).get("plan").asString()).isEqualTo("imported");
+        assertThat(json(person(1, 2).traits()).get("plan").asString()).isEqualTo("tracked");
+        assertThat(person(1, 1).events()).isOne();
+        assertThat(person(1, 2).events()).isOne();
+    }
+
+    @Test
+    void messageIdsOfProfileDataCountForTheDuplicateCheckAtAnyTime() {
+        Event row = imported(3, 1, "u-1", 0, "{\"plan\":\"gold\"}");
+        store.apply(batch(List.of(row, page(3, 2, 1)), 1));
+
+        // the import's timestamp does not matter: a file imported again weeks later sends the same ids
+        Instant later = minute(0).plus(java.time.Duration.ofDays(60));
+        assertThat(store.existingMessageIds(3, List.of(row.messageId(), "other"), later, later.plusSeconds(1)))
+                .containsExactly(row.messageId());
+        assertThat(store.existingMessageIds(4, List.of(row.messageId()), minute(-1), minute(1))).as("another project").isEmpty();
+        List<String> recent = new ArrayList<>();
+        store.recentMessageIds(10, (project, id) -> recent.add(project + ":" + id));
+        assertThat(recent).contains("3:" + row.messageId()).hasSize(2);
+    }
+
+    @Test
+    void aFileFromBeforeProfileDataAllowsPersonsWithoutSeenTimesOnOpen() throws SQLException {
+        store.append(List.of(page(1, 1, 0)));
+        store.close();
+        execute("ALTER TABLE persons ALTER COLUMN first_seen SET NOT NULL; ALTER TABLE persons ALTER COLUMN last_seen SET NOT NULL");
+        assertThat(query("SELECT count(*) FILTER (NOT is_nullable), count(*) FROM duckdb_columns() "
+                + "WHERE table_name = 'persons' AND column_name IN ('first_seen', 'last_seen')")).isEqualTo("2/2");
+
+        store = new DuckDbEventStore(new EventStoreProperties(file, "256MB", 1));
+        store.append(List.of(imported(1, 5, "u-5", 0, "{\"plan\":\"gold\"}")));
+
+        assertThat(person(1, 5).seen()).isFalse();
+        assertThat(person(1, 1).events()).as("the persons of the old file were built from its events").isOne();
+    }
+
+    private long rows(String sql) throws SQLException {
+        try (Connection connection = store.reader(); Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
     }
 
     private void execute(String sql) throws SQLException {

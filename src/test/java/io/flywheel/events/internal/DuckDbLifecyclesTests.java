@@ -195,6 +195,40 @@ class DuckDbLifecyclesTests {
                 .containsEntry(LifecycleStage.DORMANT, 0L);
     }
 
+    /** An imported row for a person: profile data, no activity. */
+    private static Event imported(long projectId, long personId, Instant at) {
+        return new Event(projectId, UUID.randomUUID().toString(), "identify", "Identify", personId, null, "crm-" + personId, at, at, null,
+                null, null, null, null, null, null, null, null, "{\"plan\":\"gold\"}", "{}", false);
+    }
+
+    @Test
+    void importedRowsAreNoActivity() {
+        activity(1, 1, ago(days(40)));   // dormant since 10 days ago
+        activity(1, 2, ago(days(2)));    // new
+        LifecycleRun before = lifecycles.recompute(1, DEFAULTS, NOW);
+
+        // a CRM list imported an hour ago: person 1 exists, person 3 is created by it
+        store.apply(new IngestBatch(List.of(imported(1, 1, ago(Duration.ofHours(1))), imported(1, 3, ago(Duration.ofHours(1)))),
+                List.of(), List.of(), "wal", 1));
+        LifecycleRun after = lifecycles.recompute(1, DEFAULTS, NOW.plusSeconds(60));
+
+        assertThat(stage(1, 1)).as("not reactivated by an import").isEqualTo(new PersonStage(1, LifecycleStage.DORMANT, ago(days(10))));
+        assertThat(stage(1, 2)).isEqualTo(new PersonStage(2, LifecycleStage.NEW, ago(days(2))));
+        assertThat(lifecycles.stage(1, 3)).as("no stage without activity").isEmpty();
+        assertThat(after.persons()).isEqualTo(2);
+        assertThat(after.sizes()).isEqualTo(before.sizes());
+        assertThat(after.transitions()).isEmpty();
+        StageHistory history = lifecycles.history(1, ZoneOffset.UTC, DEFAULTS, LocalDate.parse("2026-11-21"), LocalDate.parse("2026-11-23"),
+                NOW.plusSeconds(60));
+        assertThat(history.days()).allSatisfy(day -> assertThat(day.sizes().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2));
+
+        // the imported person's first event makes it new from that event's time
+        activity(1, 3, NOW.plus(Duration.ofHours(1)));
+        LifecycleRun first = lifecycles.recompute(1, DEFAULTS, NOW.plus(Duration.ofHours(2)));
+        assertThat(stage(1, 3)).isEqualTo(new PersonStage(3, LifecycleStage.NEW, NOW.plus(Duration.ofHours(1))));
+        assertThat(first.transitions()).containsExactly(new StageTransition(3, null, LifecycleStage.NEW, NOW.plus(Duration.ofHours(1))));
+    }
+
     @Test
     void deletedPersonsLoseTheirStageAndTransitions() {
         activity(1, 1, ago(days(10)));

@@ -188,6 +188,24 @@ class DuckDbPersonSetsTests {
     private static final PersonCondition SHANGHAI = trait("city", EventFilter.Operator.EQUALS, "上海");
 
     @Test
+    void importedPersonsMatchOnTraitsButDidNothing() {
+        // a CRM list imported now: person 4 gets a city, person 7 exists only through the import
+        store.apply(new IngestBatch(List.of(
+                        new Event(1, "csv-4", "identify", "Identify", 4, "anon-4", null, NOW, NOW, null, null, null, null, null, null, null, null,
+                                null, "{\"city\":\"上海\"}", null, false),
+                        new Event(1, "csv-7", "identify", "Identify", 7, null, "u-7", NOW, NOW, null, null, null, null, null, null, null, null,
+                                null, "{\"city\":\"上海\"}", null, false)),
+                List.of(), List.of(), "wal", 3));
+
+        assertThat(members(SHANGHAI)).containsExactly(1L, 4L, 5L, 7L);
+        assertThat(members(did(PersonCondition.ANY_EVENT, Count.atLeast(1), Window.lastDays(3)))).as("unchanged: the import is no event")
+                .containsExactly(1L, 3L, 4L, 5L);
+        assertThat(members(did("Identify", Count.atLeast(1), Window.lastDays(1)))).isEmpty();
+        assertThat(members(did(PersonCondition.ANY_EVENT, exactly(0), Window.ever()))).as("the imported person did nothing").containsExactly(7L);
+        assertThat(store.drainChanged()).as("their segments are refreshed").containsEntry(1L, Set.of(4L, 7L));
+    }
+
+    @Test
     void didCountsEventsOfMergedPersonsInsideTheWindowWithItsEdges() {
         assertThat(members(BUYER)).as("1: two orders and one of merged 2; 3: one order exactly 30 days ago").containsExactly(1L, 3L);
         assertThat(members(did(ORDER, Count.atLeast(4), Window.lastDays(30)))).as("3's fourth order is 31 days ago").isEmpty();

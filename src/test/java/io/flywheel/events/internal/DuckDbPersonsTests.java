@@ -288,6 +288,43 @@ class DuckDbPersonsTests {
         assertThat(store.deletePerson(2, 3)).as("another project's person").isEmpty();
     }
 
+    @Test
+    void anImportedPersonIsListedAfterEveryoneSeenAndDeletedWithoutTrace() throws SQLException {
+        store.apply(new IngestBatch(List.of(
+                        new Event(1, "csv-9", "identify", "Identify", 9, null, "u-9", minute(300), minute(300), null, null, null, null, null, null,
+                                null, null, null, "{\"city\":\"Ningbo\"}", null, false),
+                        new Event(1, "csv-3", "identify", "Identify", 3, null, "u-3", minute(300), minute(300), null, null, null, null, null, null,
+                                null, null, null, "{\"plan\":\"gold\"}", null, false)),
+                List.of(new IdentityLink(1, "u-9", 9, true)), List.of(), "wal", 3));
+
+        assertThat(ids(PersonQuery.everyone())).as("by last seen, latest first; never seen last").containsExactly(1L, 4L, 3L, 9L);
+        assertThat(ids(new PersonQuery(null, null, null, "", PersonQuery.Sort.LAST_SEEN, true))).as("never seen last ascending too")
+                .containsExactly(3L, 4L, 1L, 9L);
+        assertThat(ids(new PersonQuery(null, null, null, "", PersonQuery.Sort.EVENTS, false))).containsExactly(1L, 3L, 4L, 9L);
+        PersonSummary imported = search(text("ningbo")).items().get(0);
+        assertThat(imported.personId()).isEqualTo(9);
+        assertThat(imported.firstSeen()).isNull();
+        assertThat(imported.lastSeen()).isNull();
+        assertThat(imported.events()).isZero();
+        assertThat(imported.userId()).isEqualTo("u-9");
+        assertThat(search(text("u-3")).items().get(0).lastSeen()).as("the import moved nothing").isEqualTo(minute(9));
+        assertThat(store.personEvents(1, 9, null, null, null, new PageRequest(0, 10)).total()).isZero();
+
+        PersonDeleted deleted = store.deletePerson(1, 9).orElseThrow();
+        assertThat(deleted.events()).isZero();
+        assertThat(deleted.distinctIds()).containsExactly("u-9");
+        for (String table : List.of("events", "identities", "persons", "person_hours", "profile_updates")) {
+            assertThat(rows("SELECT count(*) FROM " + table + " WHERE project_id = 1 AND person_id = 9")).as(table).isZero();
+        }
+        assertThat(rows("SELECT count(*) FROM profile_updates WHERE project_id = 1 AND person_id = 3")).as("others' rows").isOne();
+        assertThat(store.person(1, 9)).isEmpty();
+        assertThat(ids(PersonQuery.everyone())).containsExactly(1L, 4L, 3L);
+        assertThat(store.deletePerson(1, 9)).isEmpty();
+
+        store.deleteProject(1);
+        assertThat(rows("SELECT count(*) FROM profile_updates")).isZero();
+    }
+
     private long rows(String sql) throws SQLException {
         try (Connection connection = store.reader(); PreparedStatement statement = connection.prepareStatement(sql);
                 ResultSet result = statement.executeQuery()) {

@@ -93,4 +93,34 @@ class PersonChangesTests {
         assertThat(change.lastTouch().channel()).isEqualTo("Referral");
         assertThat(change.lastSeen()).isEqualTo(T0.plusSeconds(1200));
     }
+
+    @Test
+    void profileDataSetsTraitsAndUserIdsButIsNoActivity() {
+        Instant at = T0.plusSeconds(600);
+        Event imported = new Event(1, "csv-1", "identify", "Identify", 1, null, "u-9", at, at, null, null, null, null, null, null, null,
+                null, null, "{\"plan\":\"gold\"}", null, false);
+        PersonChanges.Change onlyImported = only(PersonChanges.of(List.of(imported)));
+
+        assertThat(onlyImported.events()).isZero();
+        assertThat(onlyImported.firstSeen()).isNull();
+        assertThat(onlyImported.lastSeen()).isNull();
+        assertThat(onlyImported.traitPatches()).containsExactly("{\"plan\":\"gold\"}");
+        assertThat(onlyImported.traitsUpdatedAt()).isEqualTo(at);
+        assertThat(onlyImported.userId()).isEqualTo("u-9");
+
+        PersonChanges.Change withEvents = only(PersonChanges.of(List.of(
+                event(1, 1, "page", null, "SEO", null, 5, null), imported, event(1, 1, "identify", null, null, null, 2, "{\"plan\":\"free\"}"))));
+        assertThat(withEvents.events()).isEqualTo(2);
+        assertThat(withEvents.firstSeen()).isEqualTo(T0.plusSeconds(120));
+        assertThat(withEvents.lastSeen()).as("the import at minute 10 is no activity").isEqualTo(T0.plusSeconds(300));
+        assertThat(withEvents.traitPatches()).containsExactly("{\"plan\":\"gold\"}", "{\"plan\":\"free\"}");
+        assertThat(withEvents.lastTouch().channel()).isEqualTo("SEO");
+    }
+
+    @Test
+    void onlyAnIdentifyCallCanBeProfileData() {
+        Instant at = T0;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Event(1, "m", "track", "Clicked", 1, "a", null, at, at, null, null, null,
+                null, null, null, null, null, null, "{}", null, false)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -15,12 +15,16 @@ import io.flywheel.events.IdentityLink;
 import io.flywheel.events.PersonMerge;
 import io.flywheel.events.PersonQuery;
 import io.flywheel.people.PeopleTestData;
+import io.flywheel.people.Tag;
+import io.flywheel.people.Tags;
+import io.flywheel.people.internal.SetSizeStore;
 import io.flywheel.platform.AuditEntry;
 import io.flywheel.platform.AuditLog;
 import io.flywheel.platform.Projects;
 import io.flywheel.platform.Users;
 import io.flywheel.shared.PageRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,6 +66,12 @@ class PeoplePagesTests {
     @Autowired
     JsonMapper json;
 
+    @Autowired
+    Tags tags;
+
+    @Autowired
+    SetSizeStore sizes;
+
     private PeopleTestData shop;
     private String base;
 
@@ -81,6 +91,24 @@ class PeoplePagesTests {
             count++;
         }
         return count;
+    }
+
+    @Test
+    void theListOfATagsMembersChartsTheTagsSizeOverTime() throws Exception {
+        Tag vip = tags.create(shop.project, new Tag.Draft("VIP", "", null, null), "test");
+        LocalDate yesterday = LocalDate.now(PeopleTestData.SHANGHAI).minusDays(1);
+        sizes.record(shop.project.id(), vip.key(), yesterday.atTime(9, 0).atZone(PeopleTestData.SHANGHAI).toInstant(), 2);
+        sizes.record(shop.project.id(), vip.key(), yesterday.atTime(21, 0).atZone(PeopleTestData.SHANGHAI).toInstant(), 7);
+
+        String filtered = page(base + "?tag=" + vip.id(), shop.viewer);
+        assertThat(filtered).contains("data-tag-sizes").contains("Tag “VIP”: size over time").contains("data-size-chart")
+                .contains("/js/size-chart.js")
+                // yesterday's last sample; today may have one of the refresher's too
+                .contains("{&quot;days&quot;:[&quot;" + yesterday + "&quot;").contains("&quot;sizes&quot;:[7");
+        String all = page(base, shop.viewer);
+        assertThat(all).doesNotContain("data-tag-sizes").doesNotContain("size-chart.js");
+        String chinese = page(base + "?tag=" + vip.id() + "&lang=zh_CN", shop.viewer);
+        assertThat(chinese).contains("标签“VIP”人数趋势");
     }
 
     @Test

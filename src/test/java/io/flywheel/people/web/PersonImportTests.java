@@ -7,14 +7,19 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.flywheel.TestApplication;
 import io.flywheel.collect.IdentifyCommand;
 import io.flywheel.collect.Tracking;
+import io.flywheel.events.DailyActivity;
 import io.flywheel.events.EventStore;
+import io.flywheel.events.LifecycleThresholds;
+import io.flywheel.events.Lifecycles;
 import io.flywheel.events.PersonProfile;
 import io.flywheel.events.PersonQuery;
 import io.flywheel.events.PersonSummary;
@@ -28,6 +33,8 @@ import io.flywheel.shared.PageRequest;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +71,7 @@ class PersonImportTests {
         TestApplication.embedded(registry);
         registry.add("flywheel.people.imports.max-rows", () -> Integer.toString(MAX_ROWS));
         registry.add("flywheel.people.imports.chunk-rows", () -> "7");
+        registry.add("flywheel.people.imports.max-file-size", () -> "1MB");
     }
 
     @Autowired
@@ -83,6 +91,9 @@ class PersonImportTests {
 
     @Autowired
     AuditLog audit;
+
+    @Autowired
+    Lifecycles lifecycles;
 
     @Autowired
     JsonMapper json;
@@ -225,6 +236,32 @@ class PersonImportTests {
         assertThat(html(get(console))).contains("data-empty");
     }
 
+    @Test
+    void anUploadOverTheLimitShowsTheWizardWithItsSizeAtTheFileField() throws Exception {
+        // over the limit with the form's overhead: sent back before anything reads the body (the CSRF check would)
+        byte[] body = new byte[3 * 1024 * 1024 + 200 * 1024];
+        MvcResult early = mvc.perform(post(console).contentType("multipart/form-data; boundary=x").content(body).with(user(operator)))
+                .andExpect(status().isSeeOther()).andReturn();
+        String wizard = early.getResponse().getHeader("Location");
+        assertThat(wizard).isEqualTo(console + "?tooLarge=" + body.length);
+        String page = html(get(wizard));
+        assertThat(page).contains("data-upload-error").contains("aria-invalid=\"true\"")
+                .contains("The file has 3.2 MB, but a file may have at most 1 MB.");
+        assertThat(page.indexOf("data-upload-error")).as("at the file field").isGreaterThan(page.indexOf("name=\"file\""));
+        String chinese = mvc.perform(get(wizard).param("lang", "zh_CN").with(user(operator))).andReturn().getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(chinese).contains("文件大小为 3.2 MB，超过了 1 MB 的上限。");
+        assertThat(html(get(console + "?tooLarge=1000"))).as("a size within the limit is no error").doesNotContain("data-upload-error");
+        mvc.perform(get(wizard).with(user(viewer))).andExpect(status().is4xxClientError());
+
+        // just over the limit, within the overhead: the controller sees the file and says the same
+        byte[] file = new byte[1024 * 1024 + 1];
+        java.util.Arrays.fill(file, (byte) 'a');
+        String over = html(multipart(console).file(new MockMultipartFile("file", "big.csv", "text/csv", file)).with(csrf()));
+        assertThat(over).contains("The file has 1.1 MB, but a file may have at most 1 MB.");
+        assertThat(html(get(console))).as("nothing was uploaded").contains("data-empty");
+    }
+
     // ------------------------------------------------------------ API
 
     @Test
@@ -269,13 +306,76 @@ class PersonImportTests {
         JsonNode recent = call(get(api), status().isOk());
         assertThat(recent.get(0).get("state").asString()).isEqualTo("completed");
 
-        long stored = events.count(project.id());
+        assertThat(events.count(project.id())).as("imported rows are no events; the two tracked identify calls are").isEqualTo(2);
+        PersonProfile existing = person("u_existing");
+        assertThat(existing.events()).isOne();
+        assertThat(existing.lastSeen()).as("the import is no visit").isEqualTo(existing.firstSeen());
+        assertThat(device.events()).as("the merged device's tracked identify").isOne();
+        assertThat(person("u_19").seen()).as("created by the import, never seen").isFalse();
+
+        // an edit after the import, then the same file again: its rows are duplicates and must not overwrite the edit
+        long u19 = person("u_19").personId();
+        call(patch("/api/v1/projects/" + project.id() + "/persons/" + u19 + "/traits").contentType("application/json")
+                .content("{\"city\":\"Edited\"}"), status().isOk());
         JsonNode again = call(post(api).contentType("text/csv").content(file.toString().getBytes(StandardCharsets.UTF_8)), status().isAccepted());
         awaitCompleted(again.get("id").asLong());
-        assertThat(events.count(project.id())).as("the same file with the same mapping sends the same message ids: nothing new is stored")
-                .isEqualTo(stored);
+        assertThat(traits("u_19").get("city").asString()).as("the same file with the same mapping sends the same message ids: nothing new "
+                + "is applied").isEqualTo("Edited");
+        assertThat(events.count(project.id())).isEqualTo(2);
         assertThatThrownBy(() -> tracking.identify(project.id(), List.of(new IdentifyCommand("big", "u_big", null, Map.of("x", "y".repeat(40_000))))))
                 .as("a message over 32 KB is refused, as the tracking API refuses it").isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void importedRowsAreProfileDataNotActivity() throws Exception {
+        tracking.identify(project.id(), List.of(new IdentifyCommand("seed-old", "u_old", null, Map.of("plan", "free")))).get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.count(project.id()) == 1);
+        ZoneId zone = project.timeZone();
+        LocalDate today = LocalDate.now(zone);
+        List<DailyActivity> before = events.dailyActivity(project.id(), zone, today.minusDays(1), today);
+        assertThat(before.get(1).activePersons()).isOne();
+        lifecycles.recompute(project.id(), LifecycleThresholds.DEFAULTS, Instant.now());
+        var stageBefore = lifecycles.stage(project.id(), person("u_old").personId()).orElseThrow();
+
+        JsonNode job = csv("user_id,plan\nu_old,gold\nu_new,silver\n", status().isAccepted());
+        awaitCompleted(job.get("id").asLong());
+
+        assertThat(events.count(project.id())).isOne();
+        assertThat(events.dailyActivity(project.id(), zone, today.minusDays(1), today)).as("DAU and events per day").isEqualTo(before);
+        PersonProfile old = person("u_old");
+        assertThat(old.events()).isOne();
+        assertThat(old.lastSeen()).isEqualTo(old.firstSeen());
+        assertThat(json.readTree(old.traits()).get("plan").asString()).isEqualTo("gold");
+        PersonProfile created = person("u_new");
+        assertThat(created.seen()).isFalse();
+        assertThat(created.events()).isZero();
+        assertThat(created.userIds()).containsExactly("u_new");
+        lifecycles.recompute(project.id(), LifecycleThresholds.DEFAULTS, Instant.now());
+        assertThat(lifecycles.stage(project.id(), old.personId())).as("the stage is unchanged").contains(stageBefore);
+        assertThat(lifecycles.stage(project.id(), created.personId())).as("no stage before the first event").isEmpty();
+
+        String base = "/api/v1/projects/" + project.id() + "/persons/" + created.personId();
+        JsonNode shown = call(get(base), status().isOk());
+        assertThat(shown.get("events").asLong()).isZero();
+        assertThat(shown.has("firstSeen") && !shown.get("firstSeen").isNull()).isFalse();
+        String page = html(get("/p/" + project.id() + "/people/" + created.personId()));
+        assertThat(page).contains("data-not-seen").contains("Not yet: imported, no activity so far");
+        JsonNode export = call(get(base + "/export"), status().isOk());
+        assertThat(export.get("traits").get("plan").asString()).as("the data-subject export holds the imported traits").isEqualTo("silver");
+        assertThat(export.get("userIds").get(0).asString()).isEqualTo("u_new");
+        assertThat(export.get("events")).isEmpty();
+
+        call(delete(base), status().isNoContent());
+        call(get(base), status().isNotFound());
+        List<String> links = new java.util.ArrayList<>();
+        events.identityLinks(link -> {
+            if (link.projectId() == project.id()) {
+                links.add(link.distinctId());
+            }
+        });
+        assertThat(links).containsExactly("u_old");
+        assertThat(events.persons(project.id(), new PersonQuery("silver", null, null, "", PersonQuery.Sort.LAST_SEEN, false),
+                new PageRequest(0, 10)).total()).as("nothing of the imported person remains").isZero();
     }
 
     @Test
