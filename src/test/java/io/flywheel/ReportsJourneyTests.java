@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -179,7 +180,8 @@ class ReportsJourneyTests {
     }
 
     private void awaitCount(String count) {
-        await().atMost(WAIT).until(() -> {
+        // the count is drawn again while the rule is edited: an element found may be gone a moment later
+        await().atMost(WAIT).ignoreExceptionsInstanceOf(StaleElementReferenceException.class).until(() -> {
             List<WebElement> found = browser.findElements(By.cssSelector("#live-count [data-count]"));
             return !found.isEmpty() && found.get(0).getText().equals(count);
         });

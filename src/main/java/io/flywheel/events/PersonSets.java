@@ -53,7 +53,8 @@ public interface PersonSets {
      * {@code onlyPersons} (raw or root person ids), only those persons are evaluated again and every
      * other member stays as it was; null evaluates everyone. One transaction for all of them.
      *
-     * @return per rule, who entered and who left the set
+     * @return per rule, who entered and who left the set; its size only when everyone was evaluated
+     *         ({@link SetChange#NOT_COUNTED} otherwise: see {@link #sizes})
      */
     List<SetChange> refresh(Audience audience, List<SetRule> rules, Collection<Long> onlyPersons);
 
@@ -98,8 +99,11 @@ public interface PersonSets {
         }
     }
 
-    /** Who entered and who left a set, and its size afterwards. */
+    /** Who entered and who left a set, and its size afterwards ({@link #NOT_COUNTED} when it was not counted). */
     record SetChange(String key, List<Long> entered, List<Long> exited, long size) {
+
+        public static final long NOT_COUNTED = -1;
+
         public SetChange {
             checkKey(key);
             entered = List.copyOf(requireNonNull(entered, "entered is null"));

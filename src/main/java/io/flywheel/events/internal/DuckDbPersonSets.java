@@ -133,7 +133,9 @@ final class DuckDbPersonSets implements PersonSets {
         long evaluated = System.nanoTime();
         write(projectId, changes, audience.now());
         log.debug("Refresh evaluated in {} ms, written in {} ms", (evaluated - started) / 1_000_000, (System.nanoTime() - evaluated) / 1_000_000);
-        return results(projectId, changes);
+        // counting every set's members scans them all: only worth it after evaluating everyone
+        return onlyPersons == null ? results(projectId, changes)
+                : changes.stream().map(change -> new SetChange(change.key(), change.entered(), change.exited(), SetChange.NOT_COUNTED)).toList();
     }
 
     /** Who entered and who left one set, before it is written; {@code index} is the rule's place in its batch. */

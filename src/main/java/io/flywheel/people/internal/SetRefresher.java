@@ -101,6 +101,8 @@ public class SetRefresher implements SmartLifecycle {
         final Set<String> current = new HashSet<>();
         /** Up to when the trailing edges of the windows were followed. */
         Instant edgesUntil;
+        /** When the sizes of every set were last sampled. */
+        Instant sizedAt;
         /** When the ranked rules were last queued, and on which day of the project's zone. */
         Instant rankedAt;
         LocalDate rankedDay;
@@ -271,6 +273,7 @@ public class SetRefresher implements SmartLifecycle {
             }
         }
         workOffBacklog(audience, all, state);
+        sampleAll(projectId, all, state, now);
     }
 
     /** Evaluates sets of the backlog for everyone, in dependency order, until the round's budget is spent (at least one). */
@@ -305,7 +308,9 @@ public class SetRefresher implements SmartLifecycle {
             if (state.current.contains(change.key())) {
                 refreshed.put(audience.projectId() + "/" + change.key(), audience.now());
             }
-            sample(audience.projectId(), change, audience.now());
+            if (change.size() != SetChange.NOT_COUNTED) {
+                sample(audience.projectId(), change.key(), change.size(), audience.now());
+            }
             if (!change.entered().isEmpty() || !change.exited().isEmpty()) {
                 publish(audience.projectId(), change);
             }
@@ -320,15 +325,33 @@ public class SetRefresher implements SmartLifecycle {
         transactions.executeWithoutResult(status -> publisher.publishEvent(event));
     }
 
-    private void sample(long projectId, SetChange change, Instant now) {
-        String key = projectId + "/" + change.key();
+    /**
+     * Samples the size of every set of the project at most once per {@code sampleInterval} (and at a
+     * new hour): an incremental refresh does not count members, which takes a scan of them all.
+     */
+    private void sampleAll(long projectId, List<SetRule> all, ProjectState state, Instant now) {
+        boolean newHour = state.sizedAt != null && !state.sizedAt.truncatedTo(ChronoUnit.HOURS).equals(now.truncatedTo(ChronoUnit.HOURS));
+        if (state.sizedAt != null && !newHour && now.isBefore(state.sizedAt.plus(properties.sampleInterval()))) {
+            return;
+        }
+        Map<String, Long> current = sets.sizes(projectId);
+        for (SetRule rule : all) {
+            if (!dropped.contains(projectId + "/" + rule.key())) {
+                sample(projectId, rule.key(), current.getOrDefault(rule.key(), 0L), now);
+            }
+        }
+        state.sizedAt = now;
+    }
+
+    private void sample(long projectId, String setKey, long size, Instant now) {
+        String key = projectId + "/" + setKey;
         synchronized (samples) {
             Sample last = samples.get(key);
             boolean newHour = last == null || !last.at().truncatedTo(ChronoUnit.HOURS).equals(now.truncatedTo(ChronoUnit.HOURS));
-            boolean moved = last != null && last.size() != change.size() && !now.isBefore(last.at().plus(properties.sampleInterval()));
+            boolean moved = last != null && last.size() != size && !now.isBefore(last.at().plus(properties.sampleInterval()));
             if (newHour || moved) {
-                sizes.record(projectId, change.key(), now, change.size());
-                samples.put(key, new Sample(now, change.size()));
+                sizes.record(projectId, setKey, now, size);
+                samples.put(key, new Sample(now, size));
             }
         }
     }

@@ -380,6 +380,9 @@ class DuckDbPersonSetsTests {
         List<SetChange> second = sets.refresh(AUDIENCE, rules, changed.get(1L));
         assertThat(second.get(0).entered()).containsExactly(5L);
         assertThat(second.get(1).exited()).containsExactly(5L);
+        assertThat(second).as("an incremental refresh counts no members").extracting(SetChange::size)
+                .containsOnly(SetChange.NOT_COUNTED);
+        assertThat(sets.sizes(1)).containsEntry("segment:1", 3L).containsEntry("segment:2", 1L);
         assertThat(sets.refresh(AUDIENCE, rules, null)).as("nothing left to change").allMatch(change -> change.entered().isEmpty()
                 && change.exited().isEmpty());
     }

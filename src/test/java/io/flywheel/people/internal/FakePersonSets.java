@@ -134,7 +134,7 @@ final class FakePersonSets implements PersonSets {
                     exited.add(person);
                 }
             }
-            changes.add(new SetChange(rule.key(), entered, exited, set.size()));
+            changes.add(new SetChange(rule.key(), entered, exited, onlyPersons == null ? set.size() : SetChange.NOT_COUNTED));
         }
         return changes;
     }
