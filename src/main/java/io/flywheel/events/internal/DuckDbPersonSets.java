@@ -286,14 +286,7 @@ final class DuckDbPersonSets implements PersonSets {
                 events.append(", e." + column);
             }
             events.append(" FROM events e JOIN dirty_members d ON d.person_id = e.person_id WHERE e.project_id = ?", projectId);
-            if (!needs.any) {
-                events.append(needs.names.isEmpty() ? " AND FALSE" : " AND e.event IN (" + Sql.placeholders(needs.names.size()) + ")",
-                        needs.names.toArray());
-            }
-            if (needs.since != null) {
-                // refunds count whenever they happened
-                events.append(ordersKept != null ? " AND (e.ts >= ? OR e.event = 'Order Refunded')" : " AND e.ts >= ?", needs.since);
-            }
+            needs.filter(events);
             execute(events);
         }
 
@@ -494,53 +487,50 @@ final class DuckDbPersonSets implements PersonSets {
         return List.of();
     }
 
-    /** Which events the rules of an incremental refresh read: names (unless any), properties, the earliest time. */
+    /**
+     * The events the rules of an incremental refresh read: per event name the earliest time any
+     * rule looks at (a name read by an "any event" condition only as far back as that condition),
+     * and the columns their filters read. Copying only those rows keeps the dirty persons' copy small:
+     * most rules look at a few weeks of a few names.
+     */
     private static final class EventNeeds {
 
-        final java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        /** Stands for "every time": a window without a start. */
+        private static final Instant ALL_TIME = Instant.MIN;
+
+        /** Per event name ({@link PersonCondition#ANY_EVENT} for every name), the earliest time read. */
+        private final Map<String, Instant> starts = new TreeMap<>();
         final java.util.SortedSet<String> columns = new java.util.TreeSet<>();
-        boolean any;
-        Instant since;
-        private boolean unbounded;
 
         /** The completed orders from {@code from} on and every refund, with the columns RFM reads. */
         void orders(Instant from) {
-            names.add("Order Completed");
-            names.add("Order Refunded");
+            need("Order Completed", from);
+            need("Order Refunded", ALL_TIME);
             columns.add("order_id");
             columns.add("revenue");
-            if (!unbounded && (since == null || from.isBefore(since))) {
-                since = from;
-            }
         }
 
         void add(PersonCondition condition, Audience audience) {
             if (condition instanceof PersonCondition.Did did) {
-                step(new PersonCondition.Step(did.event(), did.filters()));
-                window(did.window(), audience);
+                step(new PersonCondition.Step(did.event(), did.filters()), start(did.window(), audience));
             }
             else if (condition instanceof PersonCondition.Sequence sequence) {
-                step(sequence.first());
-                step(sequence.then());
-                window(sequence.window(), audience);
+                Instant start = start(sequence.window(), audience);
+                step(sequence.first(), start);
+                step(sequence.then(), start);
             }
             else if (condition instanceof PersonCondition.Funnel funnel) {
                 // later steps are never before the window's start, so its start bounds them all
-                funnel.steps().forEach(this::step);
-                window(funnel.window(), audience);
+                Instant start = start(funnel.window(), audience);
+                funnel.steps().forEach(step -> step(step, start));
             }
             for (PersonCondition child : children(condition)) {
                 add(child, audience);
             }
         }
 
-        private void step(PersonCondition.Step step) {
-            if (step.event().equals(PersonCondition.ANY_EVENT)) {
-                any = true;
-            }
-            else {
-                names.add(step.event());
-            }
+        private void step(PersonCondition.Step step, Instant start) {
+            need(step.event(), start);
             for (io.flywheel.events.EventFilter filter : step.filters()) {
                 String property = filter.property();
                 // a built-in property is the stored column of its name ($revenue: revenue), any other one is in the properties
@@ -551,21 +541,46 @@ final class DuckDbPersonSets implements PersonSets {
             }
         }
 
-        private void window(PersonCondition.Window window, Audience audience) {
-            Instant start = null;
+        private void need(String name, Instant start) {
+            starts.merge(name, start, (a, b) -> a.isBefore(b) ? a : b);
+        }
+
+        private static Instant start(PersonCondition.Window window, Audience audience) {
             if (window.lastDays() != null) {
-                start = audience.now().minusSeconds(86_400L * window.lastDays());
+                return audience.now().minusSeconds(86_400L * window.lastDays());
             }
-            else if (window.from() != null) {
-                start = window.from().atStartOfDay(audience.zone()).toInstant();
+            return window.from() == null ? ALL_TIME : window.from().atStartOfDay(audience.zone()).toInstant();
+        }
+
+        /** Appends the condition on {@code e} that keeps exactly the rows needed. */
+        void filter(Sql sql) {
+            if (starts.isEmpty()) {
+                sql.append(" AND FALSE");
+                return;
             }
-            if (start == null) {
-                unbounded = true;
-                since = null;
+            Instant earliest = starts.values().stream().min(Instant::compareTo).orElseThrow();
+            if (!earliest.equals(ALL_TIME)) {
+                // a plain lower bound as well: it skips whole row groups by their time range
+                sql.append(" AND e.ts >= ?", earliest);
             }
-            else if (!unbounded && (since == null || start.isBefore(since))) {
-                since = start;
+            Instant any = starts.get(PersonCondition.ANY_EVENT);
+            Map<Instant, List<String>> names = new TreeMap<>();
+            starts.forEach((name, start) -> {
+                if (!name.equals(PersonCondition.ANY_EVENT) && (any == null || start.isBefore(any))) {
+                    names.computeIfAbsent(start, key -> new ArrayList<>()).add(name);
+                }
+            });
+            // on the joined rows only (a few per dirty person), not on every event of the scan: the (never true) test on the
+            // joined side keeps the optimizer from pushing this condition into the scan, where it cost more than it saved
+            sql.append(" AND (d.root < 0");
+            if (any != null) {
+                sql.append(any.equals(ALL_TIME) ? " OR TRUE" : " OR e.ts >= ?", any.equals(ALL_TIME) ? new Object[0] : new Object[] {any});
             }
+            names.forEach((start, group) -> {
+                sql.append(" OR (e.event IN (" + Sql.placeholders(group.size()) + ")", group.toArray());
+                sql.append(start.equals(ALL_TIME) ? ")" : " AND e.ts >= ?)", start.equals(ALL_TIME) ? new Object[0] : new Object[] {start});
+            });
+            sql.append(")");
         }
     }
 

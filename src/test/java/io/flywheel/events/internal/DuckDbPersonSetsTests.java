@@ -443,6 +443,34 @@ class DuckDbPersonSetsTests {
     }
 
     @Test
+    void anIncrementalRefreshCopiesEachEventNameOnlyAsFarBackAsARuleReadsIt() {
+        // "any event" over 2 and 4 days, orders over 31 days, page views over all time, views between dates, RFM over 7 days
+        List<PersonCondition> conditions = List.of(did(PersonCondition.ANY_EVENT, Count.atLeast(1), Window.lastDays(2)),
+                new Not(did(PersonCondition.ANY_EVENT, Count.atLeast(1), Window.lastDays(4))), did(ORDER, Count.atLeast(2), Window.lastDays(31)),
+                did("Page Viewed", Count.atLeast(2), Window.ever()),
+                new Sequence(new Step("Product Viewed", List.of()), new Step(ORDER, List.of()), Duration.ofHours(1),
+                        new Window(null, LocalDate.of(2026, 6, 20), LocalDate.of(2026, 6, 28))),
+                new Rfm(7, Set.of(), Range.all(), Range.all(), new Range(3, 5)));
+        List<SetRule> incremental = new ArrayList<>();
+        List<SetRule> full = new ArrayList<>();
+        for (int i = 0; i < conditions.size(); i++) {
+            incremental.add(new SetRule("segment:i" + i, conditions.get(i)));
+            full.add(new SetRule("segment:f" + i, conditions.get(i)));
+        }
+        sets.refresh(AUDIENCE, incremental, null);
+        store.append(List.of(order(4, daysAgo(1), 5), order(4, daysAgo(20), 5), page(4, daysAgo(3)),
+                event(3, "track", "Product Viewed", null, daysAgo(2).minusSeconds(60), null, null, null, "{}"), page(1, daysAgo(90))));
+        store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(1, 5, 1, NOW)), "wal", 3));
+        sets.refresh(AUDIENCE, incremental, sets.drainChanged().get(1L));
+        sets.refresh(AUDIENCE, full, null);
+        for (int i = 0; i < conditions.size(); i++) {
+            assertThat(members(new InSet("segment:i" + i))).as(conditions.get(i).toString()).isEqualTo(members(new InSet("segment:f" + i)))
+                    .isEqualTo(members(conditions.get(i)));
+        }
+        assertThat(members(conditions.get(3))).as("4 viewed pages 100 and 3 days ago, 1 now 90 days ago and merged 5's").contains(4L);
+    }
+
+    @Test
     void rulesEvaluatedTogetherByLevelGiveWhatAFullRefreshGives() {
         sets.refresh(AUDIENCE, dependentRules("i"), null);
         store.append(List.of(order(4, daysAgo(1), 5), identify(3, "u-3", daysAgo(0), "{\"city\":\"上海\"}")));
