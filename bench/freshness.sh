@@ -28,7 +28,7 @@ HARNESS="java -Xmx1g -cp target/test-classes:target/classes:$CP io.flywheel.peop
 [ -f "$DATA/freshness-ids.txt" ] && CLEAR= || CLEAR=clear
 [ -z "$CLEAR" ] || rm -f "$DATA/flywheel.mv.db"
 $HARNESS ids "$DATA/events.duckdb" "$DATA/freshness-ids.txt" 200000 $CLEAR
-java -Xmx${HEAP:-6g} -jar "$JAR" --server.port="$PORT" --flywheel.data-dir="$DATA" --flywheel.demo.enabled=false \
+java -Xmx${HEAP:-6g} ${SERVER_JAVA_OPTS:-} -jar "$JAR" --server.port="$PORT" --flywheel.data-dir="$DATA" --flywheel.demo.enabled=false \
   --flywheel.admin-password="$PASSWORD" --flywheel.segments.full-refresh-interval="${RANKED_EVERY:-2m}" \
   --logging.level.root=WARN --logging.level.io.flywheel.people.internal.SetRefresher=DEBUG ${SERVER_OPTS:-} > "$DATA/freshness-server.log" 2>&1 &
 SERVER=$!

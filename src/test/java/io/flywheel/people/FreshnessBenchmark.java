@@ -130,6 +130,7 @@ public final class FreshnessBenchmark {
         awaitFirstEvaluation();
         Load load = new Load(ids, rate, active);
         Thread sender = new Thread(load, "load");
+        sender.setDaemon(true);
         sender.start();
         Thread.sleep(15_000);
         long measuredFrom = System.nanoTime();
