@@ -422,24 +422,13 @@ class DuckDbPersonSetsTests {
                 did(ORDER, Count.atLeast(1), Window.lastDays(30), new EventFilter("revenue", EventFilter.Operator.GTE, List.of("100"))),
                 did(PersonCondition.ANY_EVENT, Count.atLeast(2), Window.ever(), new EventFilter("$event", EventFilter.Operator.EQUALS,
                         List.of(ORDER)), new EventFilter("$currency", EventFilter.Operator.IS_SET, List.of())));
-        List<SetRule> incremental = new ArrayList<>();
-        List<SetRule> full = new ArrayList<>();
-        for (int i = 0; i < conditions.size(); i++) {
-            incremental.add(new SetRule("segment:i" + i, conditions.get(i)));
-            full.add(new SetRule("segment:f" + i, conditions.get(i)));
-        }
-        sets.refresh(AUDIENCE, incremental, null);
-        store.append(List.of(order(4, daysAgo(1), 5), order(4, daysAgo(2), 5), order(4, daysAgo(3), 5),
-                event(3, "track", "Product Viewed", null, daysAgo(2).minusSeconds(60), "WeChat", null, null, "{}"),
-                identify(3, "u-3", daysAgo(0), "{\"city\":\"上海\"}")));
-        store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(1, 5, 1, NOW)), "wal", 3));
-        assertThat(store.updateTraits(1, 1, "{\"city\":null}", NOW)).isTrue();
-        sets.refresh(AUDIENCE, incremental, sets.drainChanged().get(1L));
-        sets.refresh(AUDIENCE, full, null);
-        for (int i = 0; i < conditions.size(); i++) {
-            assertThat(members(new InSet("segment:i" + i))).as(conditions.get(i).toString()).isEqualTo(members(new InSet("segment:f" + i)))
-                    .isEqualTo(members(conditions.get(i)));
-        }
+        incrementalEqualsFull(conditions, () -> {
+            store.append(List.of(order(4, daysAgo(1), 5), order(4, daysAgo(2), 5), order(4, daysAgo(3), 5),
+                    event(3, "track", "Product Viewed", null, daysAgo(2).minusSeconds(60), "WeChat", null, null, "{}"),
+                    identify(3, "u-3", daysAgo(0), "{\"city\":\"上海\"}")));
+            store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(1, 5, 1, NOW)), "wal", 3));
+            assertThat(store.updateTraits(1, 1, "{\"city\":null}", NOW)).isTrue();
+        });
     }
 
     @Test
@@ -451,6 +440,19 @@ class DuckDbPersonSetsTests {
                 new Sequence(new Step("Product Viewed", List.of()), new Step(ORDER, List.of()), Duration.ofHours(1),
                         new Window(null, LocalDate.of(2026, 6, 20), LocalDate.of(2026, 6, 28))),
                 new Rfm(7, Set.of(), Range.all(), Range.all(), new Range(3, 5)));
+        incrementalEqualsFull(conditions, () -> {
+            store.append(List.of(order(4, daysAgo(1), 5), order(4, daysAgo(20), 5), page(4, daysAgo(3)),
+                    event(3, "track", "Product Viewed", null, daysAgo(2).minusSeconds(60), null, null, null, "{}"), page(1, daysAgo(90))));
+            store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(1, 5, 1, NOW)), "wal", 3));
+        });
+        assertThat(members(conditions.get(3))).as("4 viewed pages 100 and 3 days ago, 1 now 90 days ago and merged 5's").contains(4L);
+    }
+
+    /**
+     * Materialises the conditions, lets {@code change} write, then refreshes the changed persons
+     * incrementally and everyone in a second set of keys: both equal the conditions evaluated anew.
+     */
+    private void incrementalEqualsFull(List<PersonCondition> conditions, Runnable change) {
         List<SetRule> incremental = new ArrayList<>();
         List<SetRule> full = new ArrayList<>();
         for (int i = 0; i < conditions.size(); i++) {
@@ -458,16 +460,13 @@ class DuckDbPersonSetsTests {
             full.add(new SetRule("segment:f" + i, conditions.get(i)));
         }
         sets.refresh(AUDIENCE, incremental, null);
-        store.append(List.of(order(4, daysAgo(1), 5), order(4, daysAgo(20), 5), page(4, daysAgo(3)),
-                event(3, "track", "Product Viewed", null, daysAgo(2).minusSeconds(60), null, null, null, "{}"), page(1, daysAgo(90))));
-        store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(1, 5, 1, NOW)), "wal", 3));
+        change.run();
         sets.refresh(AUDIENCE, incremental, sets.drainChanged().get(1L));
         sets.refresh(AUDIENCE, full, null);
         for (int i = 0; i < conditions.size(); i++) {
             assertThat(members(new InSet("segment:i" + i))).as(conditions.get(i).toString()).isEqualTo(members(new InSet("segment:f" + i)))
                     .isEqualTo(members(conditions.get(i)));
         }
-        assertThat(members(conditions.get(3))).as("4 viewed pages 100 and 3 days ago, 1 now 90 days ago and merged 5's").contains(4L);
     }
 
     @Test
