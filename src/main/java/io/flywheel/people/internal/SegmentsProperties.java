@@ -11,8 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fullRefreshInterval how often rules that rank a person against everyone (RFM) are evaluated
  *                            again for everyone (also after midnight in the project's zone)
  * @param fullPassBudget how long one round may spend evaluating sets of the backlog for everyone
- *                       (after a start, and the ranked rules) before it turns to the changed persons;
- *                       at least one set is evaluated per round
+ *                       (after a start, and the ranked rules), so that the next round's changed persons
+ *                       wait little; at least one set per round, and ten times as long in a round that
+ *                       had no changed persons or rules
  * @param sampleInterval how often a set's size is written to its history at most (plus once an hour)
  * @param countTimeout how long a live count or a member list may run
  */

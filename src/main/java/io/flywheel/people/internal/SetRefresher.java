@@ -48,7 +48,8 @@ import org.springframework.transaction.support.TransactionOperations;
  * <li>the backlog of sets to evaluate for everyone (all of them after a start; RFM rules, which rank
  * a person against all buyers, every {@code fullRefreshInterval} and after midnight in the project's
  * zone, with the sets referring to them) is worked off in dependency order for at most
- * {@code fullPassBudget} per round, so that it holds up the next round's changed persons little.</li>
+ * {@code fullPassBudget} per round, so that it holds up the next round's changed persons little (ten
+ * times that in a round that had no changed persons or rules).</li>
  * </ol>
  *
  * Who entered and who left is published as {@link Segment.MembershipChanged} and
@@ -61,6 +62,8 @@ public class SetRefresher implements SmartLifecycle {
     private static final Duration RETRY = Duration.ofMinutes(1);
     /** More persons than this moving between stages re-evaluate the stage rules for everyone. */
     static final int MAX_MOVED_PERSONS = 50_000;
+    /** How many times {@code fullPassBudget} the backlog may take in a round without changed persons or rules. */
+    static final int IDLE_BUDGET_FACTOR = 10;
     /** Window edges are read a little wider than the time passed: events on an edge count on both sides. */
     private static final Duration EDGE_MARGIN = Duration.ofMillis(1);
 
@@ -272,17 +275,19 @@ public class SetRefresher implements SmartLifecycle {
                 }
             }
         }
-        workOffBacklog(audience, all, state);
+        // a round that had nothing else to do gives the backlog more time: after a start without traffic it is done sooner
+        boolean idle = due.isEmpty() && (changed == null || changed.isEmpty());
+        workOffBacklog(audience, all, state, idle ? properties.fullPassBudget().multipliedBy(IDLE_BUDGET_FACTOR) : properties.fullPassBudget());
         sampleAll(projectId, all, state, now);
     }
 
-    /** Evaluates sets of the backlog for everyone, in dependency order, until the round's budget is spent (at least one). */
-    private void workOffBacklog(Audience audience, List<SetRule> all, ProjectState state) {
+    /** Evaluates sets of the backlog for everyone, in dependency order, until the budget is spent (at least one). */
+    private void workOffBacklog(Audience audience, List<SetRule> all, ProjectState state, Duration budget) {
         state.backlog.retainAll(all.stream().map(SetRule::key).toList());
-        long started = System.nanoTime();
+        Instant until = clock.instant().plus(budget);
         boolean first = true;
         for (SetRule rule : all) {
-            if (state.backlog.isEmpty() || !first && System.nanoTime() - started >= properties.fullPassBudget().toNanos()) {
+            if (state.backlog.isEmpty() || !first && !clock.instant().isBefore(until)) {
                 return;
             }
             if (state.backlog.remove(rule.key())) {

@@ -38,6 +38,8 @@ final class FakePersonSets implements PersonSets {
     RuntimeException failure;
     /** Runs once at the start of the next refresh, as if it happened while the refresh ran. */
     Runnable duringRefresh;
+    /** Runs at the start of every refresh (a test's clock moving on, as if the refresh took time). */
+    Runnable eachRefresh = () -> { };
 
     void person(long projectId, long personId, String key, String value) {
         persons.computeIfAbsent(projectId, id -> new TreeMap<>()).computeIfAbsent(personId, id -> new HashMap<>()).put(key, value);
@@ -119,6 +121,7 @@ final class FakePersonSets implements PersonSets {
             duringRefresh = null;
             action.run();
         }
+        eachRefresh.run();
         refreshes.add(rules.stream().map(SetRule::key).toList() + (onlyPersons == null ? " everyone" : " " + new TreeSet<>(onlyPersons)));
         List<SetChange> changes = new ArrayList<>();
         for (SetRule rule : rules) {

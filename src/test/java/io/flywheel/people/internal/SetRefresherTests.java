@@ -282,6 +282,26 @@ class SetRefresherTests {
     }
 
     @Test
+    void aRoundWithoutChangesGivesTheBacklogTenTimesTheBudget() {
+        SetRefresher restarted = new SetRefresher(sets, ruleSets, store, sizes, new OneProject(project), published::add,
+                TransactionOperations.withoutTransaction(), clock, SegmentsProperties.defaults());
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            keys.add(create(String.format("%02d", i), trait("city", "上海")).key());
+        }
+        // every evaluation takes 200 ms of the test's clock; the budget is 500 ms
+        sets.eachRefresh = () -> clock.move(Duration.ofMillis(200));
+        sets.person(project.id(), 1, "city", "杭州");
+        restarted.round();
+        assertThat(sets.refreshes).as("changed persons, then sets of the backlog until 500 ms are spent").containsExactly(
+                keys + " [1, 2, 3]", "[" + keys.get(0) + "] everyone", "[" + keys.get(1) + "] everyone", "[" + keys.get(2) + "] everyone");
+        sets.refreshes.clear();
+        restarted.round();
+        assertThat(sets.refreshes).as("nothing changed: up to 5 s, so the other nine").hasSize(9).allMatch(line -> line.endsWith("everyone"));
+        assertThat(restarted.refreshedAt(project.id(), keys.get(11))).isPresent();
+    }
+
+    @Test
     void survivesFailuresAndRetriesEverythingAMinuteLater() {
         Segment shanghai = create("上海", trait("city", "上海"));
         sets.failure = new IllegalStateException("engine down");
