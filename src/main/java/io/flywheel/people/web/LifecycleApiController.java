@@ -18,7 +18,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,8 +122,8 @@ class LifecycleApiController {
     HistoryResponse history(@PathVariable long projectId, @RequestParam(required = false) String from,
             @RequestParam(required = false) String to) {
         Project project = access.project(projectId, Capability.READ);
-        LocalDate end = to == null || to.isBlank() ? LocalDate.now(clock.withZone(project.timeZone())) : day(to, "to");
-        LocalDate start = from == null || from.isBlank() ? end.minusDays(Lifecycle.DEFAULT_HISTORY_DAYS - 1) : day(from, "from");
+        LocalDate end = Days.parse(to, "to", LocalDate.now(clock.withZone(project.timeZone())));
+        LocalDate start = Days.parse(from, "from", end.minusDays(Lifecycle.DEFAULT_HISTORY_DAYS - 1));
         StageHistory history = lifecycle.history(project, start, end);
         return new HistoryResponse(history.from(), history.to(),
                 history.days().stream().map(day -> new DayResponse(day.day(), sizes(day.sizes()))).toList(),
@@ -157,14 +156,5 @@ class LifecycleApiController {
             ordered.put(stage.key(), sizes.getOrDefault(stage, 0L));
         }
         return ordered;
-    }
-
-    static LocalDate day(String text, String field) {
-        try {
-            return LocalDate.parse(text.strip());
-        }
-        catch (DateTimeParseException e) {
-            throw new InvalidInputException(field, field + " must be a day such as 2026-03-01");
-        }
     }
 }

@@ -72,8 +72,8 @@ class LifecycleController {
         LocalDate end = today;
         LocalDate start = today.minusDays(Lifecycle.DEFAULT_HISTORY_DAYS - 1);
         try {
-            end = blank(to) ? today : LifecycleApiController.day(to, "to");
-            start = blank(from) ? end.minusDays(Lifecycle.DEFAULT_HISTORY_DAYS - 1) : LifecycleApiController.day(from, "from");
+            end = Days.parse(to, "to", today);
+            start = Days.parse(from, "from", end.minusDays(Lifecycle.DEFAULT_HISTORY_DAYS - 1));
             model.addAttribute("history", history(lifecycle.history(project, start, end)));
         }
         catch (InvalidInputException e) {
@@ -91,10 +91,6 @@ class LifecycleController {
         model.addAttribute("to", end);
         model.addAttribute("canOperate", access.current().can(Capability.OPERATE));
         return "people/lifecycle";
-    }
-
-    private static boolean blank(String text) {
-        return text == null || text.isBlank();
     }
 
     private static List<StageCard> cards(Map<LifecycleStage, Long> sizes, long total) {

@@ -22,7 +22,6 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
@@ -140,7 +139,8 @@ class PeopleApiController {
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
         Project project = access.project(projectId, Capability.READ);
-        Page<Event> events = people.timeline(project, personId, event, day(from, "from"), day(to, "to"), PageRequest.of(page, size));
+        Page<Event> events = people.timeline(project, personId, event, Days.parse(from, "from", null), Days.parse(to, "to", null),
+                PageRequest.of(page, size));
         return new Page<>(events.items().stream().map(this::response).toList(), events.page(), events.size(), events.total());
     }
 
@@ -182,18 +182,6 @@ class PeopleApiController {
         }
         catch (JacksonException e) {
             return json.valueToTree(text);
-        }
-    }
-
-    private static LocalDate day(String text, String field) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(text.strip());
-        }
-        catch (DateTimeParseException e) {
-            throw new InvalidInputException(field, field + " must be a day such as 2026-03-01");
         }
     }
 }

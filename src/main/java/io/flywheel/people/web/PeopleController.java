@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -230,8 +229,8 @@ class PeopleController {
         LocalDate start = null;
         LocalDate end = null;
         try {
-            start = day(from, "from");
-            end = day(to, "to");
+            start = Days.parse(from, "from", null);
+            end = Days.parse(to, "to", null);
         }
         catch (InvalidInputException e) {
             model.addAttribute("error", e.getMessage());
@@ -268,18 +267,6 @@ class PeopleController {
         String properties = "{}".equals(event.properties()) ? "" : event.properties();
         return new TimelineRow(time(project, event.timestamp(), SECOND), event.type(), event.event(), event.channel(), event.utmCampaign(),
                 event.orderId(), event.revenue(), event.currency(), event.url(), properties);
-    }
-
-    private static LocalDate day(String text, String field) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(text.strip());
-        }
-        catch (DateTimeParseException e) {
-            throw new InvalidInputException(field, field + " must be a day such as 2026-03-01, not '" + text.strip() + "'");
-        }
     }
 
     @PostMapping("/p/{projectId}/people/{personId}/traits")

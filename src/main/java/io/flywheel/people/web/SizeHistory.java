@@ -5,7 +5,6 @@ import io.flywheel.platform.Project;
 import io.flywheel.shared.InvalidInputException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +34,8 @@ final class SizeHistory {
 
     /** The API's range: {@code to} defaults to today, {@code from} to 30 days up to {@code to}; at most 3660 days. */
     static Range range(Project project, String from, String to) {
-        LocalDate end = day(to, "to", LocalDate.now(project.timeZone()));
-        LocalDate start = day(from, "from", end.minusDays(DEFAULT_DAYS - 1));
+        LocalDate end = Days.parse(to, "to", LocalDate.now(project.timeZone()));
+        LocalDate start = Days.parse(from, "from", end.minusDays(DEFAULT_DAYS - 1));
         if (end.isAfter(start.plusDays(MAX_DAYS))) {
             throw new InvalidInputException("from", "at most " + MAX_DAYS + " days");
         }
@@ -59,17 +58,5 @@ final class SizeHistory {
         chart.put("days", sizes.stream().map(size -> LocalDate.ofInstant(size.at(), project.timeZone()).toString()).toList());
         chart.put("sizes", sizes.stream().map(SetSize::size).toList());
         return json.writeValueAsString(chart);
-    }
-
-    private static LocalDate day(String text, String field, LocalDate fallback) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return LocalDate.parse(text.strip());
-        }
-        catch (DateTimeParseException e) {
-            throw new InvalidInputException(field, field + " must be a day such as 2026-03-01");
-        }
     }
 }
