@@ -14,8 +14,6 @@ import io.flywheel.people.LifecycleStagesChanged;
 import io.flywheel.platform.AuditEntry;
 import io.flywheel.platform.AuditLog;
 import io.flywheel.platform.Project;
-import io.flywheel.platform.ProjectKeys;
-import io.flywheel.platform.Projects;
 import io.flywheel.shared.Page;
 import io.flywheel.shared.PageRequest;
 import io.flywheel.support.Databases;
@@ -84,49 +82,10 @@ class LifecycleSchedulerTests {
         }
     }
 
-    private static final class FixedProjects implements Projects {
-
-        final List<Project> all = List.of(project(1), project(2), project(3), project(4));
-
-        private static Project project(long id) {
-            return new Project(id, "p" + id, SHANGHAI, "wk" + id, NOW);
-        }
-
-        @Override
-        public ProjectKeys create(String name, ZoneId timeZone, String actor) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<Project> find(long id) {
-            return all.stream().filter(project -> project.id() == id).findFirst();
-        }
-
-        @Override
-        public List<Project> all() {
-            return all;
-        }
-
-        @Override
-        public Project update(long id, String name, ZoneId timeZone, String actor) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ProjectKeys rotateKeys(long id, String actor) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<Project> findByWriteKey(String writeKey) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Project> findBySecretKey(String secretKey) {
-            return Optional.empty();
-        }
+    private static Project project(long id) {
+        return new Project(id, "p" + id, SHANGHAI, "wk" + id, NOW);
     }
+
 
     @Test
     void atStartOnlyProjectsNeverComputedThenEveryProjectAndFailuresStayContained() {
@@ -144,7 +103,7 @@ class LifecycleSchedulerTests {
                         return new Page<>(List.of(), 0, 20, 0);
                     }
                 }, published::add, Clock.fixed(NOW, ZoneOffset.UTC));
-        LifecycleScheduler scheduler = new LifecycleScheduler(lifecycle, new FixedProjects(), null);
+        LifecycleScheduler scheduler = new LifecycleScheduler(lifecycle, FixedProjects.of(project(1), project(2), project(3), project(4)), null);
 
         scheduler.recomputeAll(true);
         assertThat(engine.recomputed).containsExactly(2L, 3L, 4L);

@@ -20,8 +20,6 @@ import io.flywheel.people.SetSize;
 import io.flywheel.platform.AuditEntry;
 import io.flywheel.platform.AuditLog;
 import io.flywheel.platform.Project;
-import io.flywheel.platform.ProjectKeys;
-import io.flywheel.platform.Projects;
 import io.flywheel.shared.ConflictException;
 import io.flywheel.shared.InvalidInputException;
 import io.flywheel.shared.Page;
@@ -36,7 +34,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -76,7 +73,7 @@ class SetRefresherTests {
         store = new SegmentStore(jdbc);
         ruleSets = new RuleSets(store, new TagStore(jdbc));
         sizes = new SetSizeStore(jdbc);
-        refresher = new SetRefresher(sets, ruleSets, store, sizes, new OneProject(project), published::add,
+        refresher = new SetRefresher(sets, ruleSets, store, sizes, FixedProjects.of(project), published::add,
                 TransactionOperations.withoutTransaction(), clock, SegmentsProperties.defaults());
         segments = new Segments(store, ruleSets, sets, refresher, sizes, new ListAudit(audited), clock, SegmentsProperties.defaults());
         sets.person(project.id(), 1, "city", "上海");
@@ -256,7 +253,7 @@ class SetRefresherTests {
 
     @Test
     void worksOffTheBacklogWithinItsBudgetWhileChangedPersonsAreEvaluatedEveryRound() {
-        SetRefresher slow = new SetRefresher(sets, ruleSets, store, sizes, new OneProject(project), published::add,
+        SetRefresher slow = new SetRefresher(sets, ruleSets, store, sizes, FixedProjects.of(project), published::add,
                 TransactionOperations.withoutTransaction(), clock, new SegmentsProperties(Duration.ofMillis(250), Duration.ofHours(1),
                         Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(30)));
         Segment shanghai = create("A 上海", trait("city", "上海"));
@@ -283,7 +280,7 @@ class SetRefresherTests {
 
     @Test
     void aRoundWithoutChangesGivesTheBacklogTenTimesTheBudget() {
-        SetRefresher restarted = new SetRefresher(sets, ruleSets, store, sizes, new OneProject(project), published::add,
+        SetRefresher restarted = new SetRefresher(sets, ruleSets, store, sizes, FixedProjects.of(project), published::add,
                 TransactionOperations.withoutTransaction(), clock, SegmentsProperties.defaults());
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -393,44 +390,6 @@ class SetRefresherTests {
         @Override
         public Page<AuditEntry> page(Long projectId, PageRequest request) {
             throw new UnsupportedOperationException();
-        }
-    }
-
-    /** One project. */
-    record OneProject(Project project) implements Projects {
-        @Override
-        public Optional<Project> find(long id) {
-            return id == project.id() ? Optional.of(project) : Optional.empty();
-        }
-
-        @Override
-        public List<Project> all() {
-            return List.of(project);
-        }
-
-        @Override
-        public ProjectKeys create(String name, ZoneId timeZone, String actor) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Project update(long id, String name, ZoneId timeZone, String actor) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ProjectKeys rotateKeys(long id, String actor) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<Project> findByWriteKey(String writeKey) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Project> findBySecretKey(String secretKey) {
-            return Optional.empty();
         }
     }
 }
