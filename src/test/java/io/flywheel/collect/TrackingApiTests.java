@@ -291,7 +291,33 @@ class TrackingApiTests {
                         .header("Access-Control-Request-Method", "POST")
                         .header("Access-Control-Request-Headers", "content-type"))
                 .andExpect(status().isOk())
-                .andExpect(header().string("Access-Control-Allow-Origin", "https://shop.example.com"));
+                .andExpect(header().string("Access-Control-Allow-Origin", "https://shop.example.com"))
+                .andExpect(header().string("Access-Control-Allow-Methods", "POST, OPTIONS"))
+                .andExpect(header().string("Access-Control-Allow-Headers", "content-type"))
+                .andExpect(header().string("Access-Control-Allow-Credentials", org.hamcrest.Matchers.nullValue()));
+        mvc.perform(options("/v1/track").header("Origin", "https://shop.example.com")
+                        .header("Access-Control-Request-Method", "POST")
+                        .header("Access-Control-Request-Headers", "content-type, x-secret"))
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.type").value("urn:flywheel:problem:cors-refused"));
+        mvc.perform(post("/v1/t").header("Origin", "https://shop.example.com").contentType(MediaType.TEXT_PLAIN)
+                        .content("{\"writeKey\":\"" + project.writeKey() + "\",\"anonymousId\":\"o\",\"event\":\"From A Shop\"}"))
+                .andExpect(status().isOk())
+                .andExpect(header().string("Access-Control-Allow-Origin", "https://shop.example.com"))
+                .andExpect(content().json("{\"success\":true}"));
+        assertThat(stored(1)).extracting(Event::event).containsExactly("From A Shop");
+    }
+
+    @Test
+    void unknownCallsAndMethodsAreProblemsToo() throws Exception {
+        send("/v1/trak", "{}").andExpect(status().isNotFound())
+                .andExpect(header().string("Content-Type", "application/problem+json"))
+                .andExpect(jsonPath("$.type").value("urn:flywheel:problem:not-found"))
+                .andExpect(jsonPath("$.instance").value("/v1/trak"));
+        mvc.perform(get("/v1/track")).andExpect(status().isMethodNotAllowed())
+                .andExpect(header().string("Allow", "POST, OPTIONS"))
+                .andExpect(jsonPath("$.status").value(405));
+        send("/v1/track/extra", "{}").andExpect(status().isNotFound());
     }
 
     @Test

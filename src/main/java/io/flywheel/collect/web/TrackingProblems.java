@@ -1,14 +1,11 @@
 package io.flywheel.collect.web;
 
-import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
 
-/** Problem details of the tracking API. */
+/** Problem details (RFC 9457) of the tracking API, as answers the endpoint writes itself. */
 final class TrackingProblems {
 
     private static final String TYPE_PREFIX = "urn:flywheel:problem:";
@@ -16,28 +13,28 @@ final class TrackingProblems {
     private TrackingProblems() {
     }
 
-    static ResponseEntity<ProblemDetail> of(HttpStatus status, String type, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create(TYPE_PREFIX + type));
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    static TrackingAnswer of(HttpStatus status, String type, String detail, String path) {
+        return TrackingAnswer.problem(status.value(), problem(status, type, detail, path));
     }
 
-    static ResponseEntity<ProblemDetail> invalidBatch(List<Map<String, Object>> rejected, int size) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                size == 0 ? "the batch is empty" : "every message of the batch was rejected");
-        problem.setType(URI.create(TYPE_PREFIX + "invalid-message"));
-        problem.setProperty("rejected", rejected);
-        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    static TrackingAnswer invalidBatch(List<Map<String, Object>> rejected, int size, String path) {
+        Map<String, Object> problem = problem(HttpStatus.BAD_REQUEST, "invalid-message",
+                size == 0 ? "the batch is empty" : "every message of the batch was rejected", path);
+        problem.put("rejected", rejected);
+        return TrackingAnswer.problem(HttpStatus.BAD_REQUEST.value(), problem);
     }
 
-    private static final URI UNAVAILABLE = URI.create(TYPE_PREFIX + "unavailable");
+    static TrackingAnswer unavailable(String detail, String path) {
+        return of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", detail, path).withHeader("Retry-After", "1");
+    }
 
-    static ResponseEntity<ProblemDetail> unavailable(String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail);
-        problem.setType(UNAVAILABLE);
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header("Retry-After", "1")
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem);
+    private static Map<String, Object> problem(HttpStatus status, String type, String detail, String path) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", TYPE_PREFIX + type);
+        problem.put("title", status.getReasonPhrase());
+        problem.put("status", status.value());
+        problem.put("detail", detail);
+        problem.put("instance", path);
+        return problem;
     }
 }

@@ -12,15 +12,12 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
-import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
-import java.time.Duration;
-import java.util.List;
 
 /**
  * Two ways in: the management API is stateless (HTTP Basic for console users, a bearer project
  * secret key for machines) and answers problem details; the console uses a session with form
- * sign-in and CSRF protection.
+ * sign-in and CSRF protection. The tracking API ({@code /v1/*}) never reaches these chains: the
+ * collect module's endpoint answers it ahead of every filter, authenticated by write key.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -44,32 +41,6 @@ class SecurityConfiguration {
                         .accessDeniedHandler((request, response, exception) ->
                                 ProblemResponses.write(response, 403, "forbidden", "Forbidden", "your role does not allow this")))
                 .addFilterBefore(new ProjectKeyFilter(projects), BasicAuthenticationFilter.class);
-        return http.build();
-    }
-
-    /**
-     * The tracking API authenticates by write key in its controller; browsers call it from any
-     * site, without cookies.
-     */
-    @Bean
-    @Order(0)
-    SecurityFilterChain tracking(HttpSecurity http) throws Exception {
-        CorsConfiguration cors = new CorsConfiguration();
-        cors.addAllowedOriginPattern("*");
-        cors.setAllowedMethods(List.of("POST", "OPTIONS"));
-        cors.setAllowedHeaders(List.of("Content-Type", "Authorization", "Content-Encoding"));
-        cors.setAllowCredentials(false);
-        cors.setMaxAge(Duration.ofDays(1));
-        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-        source.registerCorsConfiguration("/v1/**", cors);
-        http.securityMatcher("/v1/**")
-                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.disable())
-                .requestCache(cache -> cache.disable())
-                .securityContext(context -> context.disable())
-                .anonymous(anonymous -> anonymous.disable())
-                .cors(corsConfigurer -> corsConfigurer.configurationSource(source));
         return http.build();
     }
 
