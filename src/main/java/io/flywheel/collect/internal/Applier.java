@@ -28,11 +28,29 @@ final class Applier {
     record Outcome(int stored, int duplicates) {
     }
 
+    /**
+     * A batch ready for the event store: its log entries (to prepare again should storing fail),
+     * what to write, and how many duplicates were dropped.
+     */
+    record Prepared(List<WriteAheadLog.Entry> entries, IngestBatch batch, int duplicates, long number) {
+
+        long lastSequence() {
+            return entries.get(entries.size() - 1).sequence();
+        }
+    }
+
     private final EventStore store;
     private final ChannelRuleBook channels;
     private final int recentCapacity;
     private Identities identities;
     private RecentMessageIds recent;
+    /**
+     * The exact message ids of batches prepared but maybe not yet committed, by batch number: a
+     * duplicate of one of them would not be found in the store yet.
+     */
+    private final java.util.ArrayDeque<Map.Entry<Long, List<String>>> unconfirmed = new java.util.ArrayDeque<>();
+    private final Set<String> unconfirmedIds = new HashSet<>();
+    private long batches;
 
     Applier(EventStore store, ChannelRuleBook channels, int recentCapacity) {
         this.store = store;
@@ -52,6 +70,8 @@ final class Applier {
         store.recentMessageIds(recentCapacity, ids::addAndCheck);
         identities = fresh;
         recent = ids;
+        unconfirmed.clear();
+        unconfirmedIds.clear();
     }
 
     /** New persons of the project get ids above {@code personId}. */
@@ -64,7 +84,22 @@ final class Applier {
         identities.forget(deleted);
     }
 
+    /** Prepares and stores one batch on the calling thread. */
     Outcome apply(List<WriteAheadLog.Entry> entries) {
+        Prepared prepared = prepare(entries, Long.MAX_VALUE);
+        store(prepared);
+        return new Outcome(prepared.batch().events().size(), prepared.duplicates());
+    }
+
+    /**
+     * Decodes the entries, drops duplicates and resolves persons and channels. Batches may be
+     * prepared ahead of storing: {@code committed} is the number of the last batch known to be
+     * stored, so that duplicates of later ones are recognised without the store.
+     */
+    Prepared prepare(List<WriteAheadLog.Entry> entries, long committed) {
+        while (!unconfirmed.isEmpty() && unconfirmed.peekFirst().getKey() <= committed) {
+            unconfirmedIds.removeAll(unconfirmed.pollFirst().getValue());
+        }
         List<Message> messages = new ArrayList<>(entries.size());
         for (WriteAheadLog.Entry entry : entries) {
             messages.add(MessageCodec.decode(entry.payload()));
@@ -76,9 +111,27 @@ final class Applier {
             long person = identities.resolve(message, changes);
             events.add(toEvent(message, person, ChannelRules.resolve(message, channels.rules(message.projectId()))));
         }
+        long number = ++batches;
+        if (committed != Long.MAX_VALUE) {
+            List<String> ids = new ArrayList<>(fresh.size());
+            for (Message message : fresh) {
+                ids.add(key(message));
+            }
+            unconfirmed.addLast(Map.entry(number, ids));
+            unconfirmedIds.addAll(ids);
+        }
         long position = entries.get(entries.size() - 1).sequence();
-        store.apply(new IngestBatch(events, changes.links(), changes.merges(), SOURCE, position));
-        return new Outcome(events.size(), messages.size() - fresh.size());
+        return new Prepared(List.copyOf(entries), new IngestBatch(events, changes.links(), changes.merges(), SOURCE, position),
+                messages.size() - fresh.size(), number);
+    }
+
+    /** Writes a prepared batch in one transaction: events, identity changes and the log position. */
+    void store(Prepared prepared) {
+        store.apply(prepared.batch());
+    }
+
+    private static String key(Message message) {
+        return message.projectId() + ":" + message.messageId();
     }
 
     private List<Message> withoutDuplicates(List<Message> messages) {
@@ -86,10 +139,14 @@ final class Applier {
         List<Message> kept = new ArrayList<>(messages.size());
         Map<Long, List<Message>> suspects = new HashMap<>();
         for (Message message : messages) {
-            if (!inBatch.add(message.projectId() + ":" + message.messageId())) {
+            String id = key(message);
+            if (!inBatch.add(id)) {
                 continue;
             }
             if (recent.addAndCheck(message.projectId(), message.messageId())) {
+                if (unconfirmedIds.contains(id)) {
+                    continue;
+                }
                 suspects.computeIfAbsent(message.projectId(), project -> new ArrayList<>()).add(message);
             }
             kept.add(message);

@@ -36,9 +36,8 @@ public final class ChannelRules {
         if (!pageLike && !campaign && referrer == null) {
             return null;
         }
-        String pageHost = host(url);
         String referrerHost = host(referrer);
-        if (referrerHost != null && referrerHost.equals(pageHost) && !campaign) {
+        if (referrerHost != null && !campaign && referrerHost.equals(host(url))) {
             return null;
         }
         for (int i = 0; i < rules.size(); i++) {

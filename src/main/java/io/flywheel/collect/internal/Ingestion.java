@@ -43,7 +43,17 @@ public class Ingestion implements SmartLifecycle {
     private final Timer applyTime;
     private WriteAheadLog wal;
     private Applier applier;
-    private Thread applierThread;
+    private Thread preparer;
+    private Thread writer;
+    /** Prepared batches on their way to the store stage: one waits while the store writes another. */
+    private final java.util.concurrent.ArrayBlockingQueue<Stage> prepared = new java.util.concurrent.ArrayBlockingQueue<>(1);
+    /** Batches handed to the store stage and not yet written or set aside. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    /** Entries of batches set aside after a failure, in log order, to prepare again. */
+    private final ConcurrentLinkedQueue<List<WriteAheadLog.Entry>> redo = new ConcurrentLinkedQueue<>();
+    /** Counts the store stage's failures; a batch prepared before the latest is prepared again. */
+    private volatile int epoch;
+    private volatile long committedBatch;
     private volatile long appliedSequence = -1;
     private volatile boolean running;
 
@@ -120,23 +130,37 @@ public class Ingestion implements SmartLifecycle {
         appliedSequence = Math.max(appliedSequence, wal.durableSequence());
         wal.release(appliedSequence);
         running = true;
-        applierThread = new Thread(this::applyLoop, "ingest-applier");
-        applierThread.setDaemon(true);
-        applierThread.start();
+        preparer = new Thread(this::prepareLoop, "ingest-applier");
+        preparer.setDaemon(true);
+        writer = new Thread(this::storeLoop, "ingest-writer");
+        writer.setDaemon(true);
+        preparer.start();
+        writer.start();
         wal.start(pending::addAll);
     }
 
-    private void applyLoop() {
+    /**
+     * The first stage of the applier: takes what the log made durable, prepares batches (decoding,
+     * duplicates, persons, channels) and hands them to the store stage, so that the Java work of one
+     * batch overlaps the event store's writing of the one before. All prepared state (identities,
+     * recent message ids) is owned by this thread.
+     */
+    private void prepareLoop() {
         List<WriteAheadLog.Entry> batch = new ArrayList<>();
-        while (running || !pending.isEmpty()) {
+        int preparedEpoch = epoch;
+        while (running || !pending.isEmpty() || inFlight.get() > 0 || !redo.isEmpty()) {
             try {
+                if (epoch != preparedEpoch) {
+                    preparedEpoch = recover();
+                    continue;
+                }
                 WriteAheadLog.Entry first = pending.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
-                pending.drainTo(batch, properties.applyBatch() - 1);
-                applyWithRetry(batch);
+                collect(batch);
+                handOff(List.copyOf(batch), preparedEpoch);
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -145,6 +169,132 @@ public class Ingestion implements SmartLifecycle {
             finally {
                 batch.clear();
             }
+        }
+    }
+
+    /**
+     * After the store stage failed: waits until it has set aside every batch prepared after the
+     * last commit, rebuilds the prepared state from the store and prepares those entries again, in
+     * their order, before anything new.
+     */
+    private int recover() throws InterruptedException {
+        while (inFlight.get() > 0) {
+            Thread.sleep(5);
+        }
+        int recovering = epoch;
+        applier.reload();
+        List<WriteAheadLog.Entry> again = new ArrayList<>();
+        for (List<WriteAheadLog.Entry> entries; (entries = redo.poll()) != null; ) {
+            again.addAll(entries);
+        }
+        for (int from = 0; from < again.size(); from += properties.applyBatch()) {
+            handOff(again.subList(from, Math.min(again.size(), from + properties.applyBatch())), recovering);
+        }
+        return recovering;
+    }
+
+    private void handOff(List<WriteAheadLog.Entry> entries, int preparedEpoch) throws InterruptedException {
+        for (DemoData.LoadStarted started; (started = reservations.poll()) != null; ) {
+            applier.reserve(started.projectId(), started.persons());
+        }
+        for (PersonDeleted deleted; (deleted = deletions.poll()) != null; ) {
+            applier.forget(deleted);
+        }
+        Applier.Prepared batch = prepareWithRetry(entries);
+        inFlight.incrementAndGet();
+        prepared.put(new Stage(batch, preparedEpoch));
+    }
+
+    /**
+     * Preparing reads the store only to confirm suspected duplicates; should that fail, the state is
+     * rebuilt from the store once every batch before this one is written, and the batch prepared again.
+     */
+    private Applier.Prepared prepareWithRetry(List<WriteAheadLog.Entry> entries) throws InterruptedException {
+        long backoff = 100;
+        while (true) {
+            try {
+                return applier.prepare(entries, committedBatch);
+            }
+            catch (RuntimeException e) {
+                log.error("Preparing {} messages for the event store failed; retrying in {} ms", entries.size(), backoff, e);
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 10_000);
+                while (inFlight.get() > 0) {
+                    Thread.sleep(5);
+                }
+                applier.reload();
+            }
+        }
+    }
+
+    /**
+     * The second stage: writes prepared batches to the event store in order. A batch that fails is
+     * set aside with every batch prepared after it, and the first stage prepares them again from
+     * the store's state: acknowledged messages are never dropped.
+     */
+    private void storeLoop() {
+        long backoff = 100;
+        while (preparer.isAlive() || inFlight.get() > 0) {
+            Stage stage;
+            try {
+                stage = prepared.poll(100, TimeUnit.MILLISECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (stage == null) {
+                continue;
+            }
+            try {
+                if (stage.epoch() != epoch) {
+                    redo.add(stage.batch().entries());
+                    continue;
+                }
+                try {
+                    applyTime.record(() -> applier.store(stage.batch()));
+                }
+                catch (RuntimeException e) {
+                    log.error("Applying {} messages to the event store failed; retrying in {} ms", stage.batch().entries().size(), backoff, e);
+                    redo.add(stage.batch().entries());
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, 10_000);
+                    epoch++;
+                    continue;
+                }
+                backoff = 100;
+                stored.increment(stage.batch().batch().events().size());
+                duplicates.increment(stage.batch().duplicates());
+                committedBatch = stage.batch().number();
+                appliedSequence = stage.batch().lastSequence();
+                wal.release(appliedSequence);
+            }
+            finally {
+                inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    /** A prepared batch and the state it was prepared from. */
+    private record Stage(Applier.Prepared batch, int epoch) {
+    }
+
+    /**
+     * Fills the batch with what is waiting, and while it is small, with what arrives within the
+     * linger time: under a trickle of traffic, one transaction instead of one per log group.
+     */
+    private void collect(List<WriteAheadLog.Entry> batch) throws InterruptedException {
+        int most = properties.applyBatch();
+        pending.drainTo(batch, most - batch.size());
+        long deadline = System.nanoTime() + properties.applyLinger().toNanos();
+        while (running && batch.size() < most / 5) {
+            long left = deadline - System.nanoTime();
+            WriteAheadLog.Entry next = left > 0 ? pending.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            pending.drainTo(batch, most - batch.size());
         }
     }
 
@@ -208,9 +358,10 @@ public class Ingestion implements SmartLifecycle {
         if (wal != null) {
             wal.close();
         }
-        if (applierThread != null) {
+        if (preparer != null) {
             try {
-                applierThread.join(TimeUnit.SECONDS.toMillis(30));
+                preparer.join(TimeUnit.SECONDS.toMillis(30));
+                writer.join(TimeUnit.SECONDS.toMillis(30));
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
