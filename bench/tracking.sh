@@ -12,7 +12,7 @@ DATA=$(mktemp -d /tmp/flywheel-bench-XXXX)
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 JAR=${JAR:-target/flywheel.jar}
 [ -f "$JAR" ] || mvn -q -B -DskipTests package
-java -Xmx"$HEAP" -jar "$JAR" --server.port="$PORT" --flywheel.data-dir="$DATA" \
+java -Xmx"$HEAP" -jar "$JAR" --server.port="$PORT" --flywheel.data-dir="$DATA" --server.tomcat.threads.max=300 \
   --flywheel.demo.enabled=false --flywheel.admin-password=bench-password --logging.level.root=WARN > "$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
@@ -62,9 +62,13 @@ visibility() {
   done
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "acknowledged -> visible to the query API: median %d ms, max %d ms over %d probes\n", a[int((NR+1)/2)], a[NR], NR}'
 }
-run "warm-up (batches of 100)" env BATCH_SIZE=100 wrk -t1 -c16 -d10s
+# the JIT compiler keeps one of the two cores busy for the first half minute or so: warm up past it
+run "warm-up (batches of 100)" env BATCH_SIZE=100 wrk -t1 -c16 -d"${WARMUP:-30}s"
+run "warm-up (single events)" env BATCH_SIZE=1 wrk -t1 -c64 -d10s
 run "batches of 100, 32 connections" env BATCH_SIZE=100 wrk -t1 -c32 -d"${SECONDS_PER_RUN}s"
 run "single events, 64 connections" env BATCH_SIZE=1 wrk -t1 -c64 -d"${SECONDS_PER_RUN}s"
+# a request holds a server thread until its group is on disk: 256 clients need 256 threads
+run "single events, 256 connections" env BATCH_SIZE=1 wrk -t1 -c256 -d"${SECONDS_PER_RUN}s"
 # paced: 32 connections each waiting DELAY_MS between batches (default 100 ms, about 300 batches/s)
 run "batches of 100, paced (DELAY_MS=${DELAY_MS:-100})" env BATCH_SIZE=100 DELAY_MS="${DELAY_MS:-100}" wrk -t1 -c32 -d"${SECONDS_PER_RUN}s"
 run "single events, paced (DELAY_MS=${SINGLE_DELAY_MS:-10})" env BATCH_SIZE=1 DELAY_MS="${SINGLE_DELAY_MS:-10}" wrk -t1 -c32 -d"${SECONDS_PER_RUN}s"
