@@ -50,4 +50,11 @@ public record Message(
         requireNonNull(properties, "properties is null");
         requireNonNull(context, "context is null");
     }
+
+    /** The same message in the given project: the streaming parser learns the project only after it has read the body. */
+    public Message withProject(long projectId) {
+        return new Message(projectId, messageId, type, event, anonymousId, userId, previousId, groupId, timestamp, receivedAt,
+                url, referrer, utmSource, utmMedium, utmCampaign, clickId, orderId, revenue, currency, properties, context,
+                activity);
+    }
 }
