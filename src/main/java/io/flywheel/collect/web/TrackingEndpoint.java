@@ -1,9 +1,10 @@
 package io.flywheel.collect.web;
 
 import io.flywheel.collect.internal.Ingestion;
-import io.flywheel.collect.internal.InvalidMessageException;
+import io.flywheel.collect.internal.MalformedBodyException;
 import io.flywheel.collect.internal.Message;
 import io.flywheel.collect.internal.MessageParser;
+import io.flywheel.collect.internal.StreamingMessageParser;
 import io.flywheel.collect.internal.WriteAheadLog;
 import io.flywheel.collect.internal.WriteKeys;
 import jakarta.servlet.Filter;
@@ -32,10 +33,7 @@ import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Segment's HTTP Tracking API under {@code /v1/}. The write key comes as the HTTP Basic user name
@@ -66,14 +64,14 @@ final class TrackingEndpoint implements Filter {
 
     private final Ingestion ingestion;
     private final WriteKeys writeKeys;
-    private final MessageParser parser;
+    private final StreamingMessageParser parser;
     private final JsonMapper json;
     private final Clock clock;
 
     TrackingEndpoint(Ingestion ingestion, WriteKeys writeKeys, JsonMapper json, Clock clock) {
         this.ingestion = ingestion;
         this.writeKeys = writeKeys;
-        this.parser = new MessageParser(json);
+        this.parser = new StreamingMessageParser(json);
         this.json = json;
         this.clock = clock;
     }
@@ -155,59 +153,61 @@ final class TrackingEndpoint implements Filter {
             // refuse before reading and parsing the body, so that the store gets the CPU to catch up
             return TrackingProblems.unavailable("ingestion is busy; retry shortly", path);
         }
-        JsonNode body;
+        byte[] body;
         try {
-            body = json.readTree(read(request, limit));
+            body = read(request, limit);
         }
         catch (TooLargeException e) {
             return TrackingProblems.of(HttpStatus.CONTENT_TOO_LARGE, "too-large",
                     type == null ? "a batch must be at most 500 KB" : "a message must be at most 32 KB", path);
         }
-        catch (IOException | JacksonException e) {
-            return TrackingProblems.of(HttpStatus.BAD_REQUEST, "malformed-request", "the body is not valid JSON", path);
+        catch (IOException e) {
+            return TrackingProblems.of(HttpStatus.BAD_REQUEST, "malformed-request", "the body could not be read: " + e.getMessage(), path);
         }
-        if (body == null || !body.isObject()) {
-            return TrackingProblems.of(HttpStatus.BAD_REQUEST, "malformed-request", "the body must be a JSON object", path);
-        }
-        Long projectId = writeKeys.project(writeKey(request, body)).orElse(null);
-        if (projectId == null) {
-            return TrackingProblems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
-                    "a valid write key is required, as the HTTP Basic user name or as writeKey in the body", path);
-        }
-        return type == null ? acceptBatch(projectId, body, receivedAt, path) : acceptOne(projectId, type, body, receivedAt, path);
-    }
-
-    private TrackingAnswer acceptOne(long projectId, String type, JsonNode body, Instant receivedAt, String path) {
-        Message message;
+        StreamingMessageParser.Body parsed;
         try {
-            message = parser.parse(projectId, type, body, receivedAt);
+            parsed = type == null ? parser.parseBatch(body, receivedAt) : parser.parseSingle(body, type, receivedAt);
         }
-        catch (InvalidMessageException e) {
-            ingestion.countRejected(1);
-            return TrackingProblems.of(HttpStatus.BAD_REQUEST, "invalid-message", e.getMessage(), path);
+        catch (MalformedBodyException e) {
+            if (e.reason() != MalformedBodyException.Reason.BATCH_NOT_AN_ARRAY) {
+                return TrackingProblems.of(HttpStatus.BAD_REQUEST, "malformed-request", e.getMessage(), path);
+            }
+            // a JSON object, so the caller is authenticated before being told what is wrong with it
+            return project(request, e.writeKey()) == null ? unauthenticated(path)
+                    : TrackingProblems.of(HttpStatus.BAD_REQUEST, "invalid-message", e.getMessage(), path);
         }
-        return store(List.of(message), TrackingAnswer.success(), path);
+        Long projectId = project(request, parsed.writeKey());
+        if (projectId == null) {
+            return unauthenticated(path);
+        }
+        return type == null ? acceptBatch(projectId, parsed, path) : acceptOne(projectId, parsed, path);
     }
 
-    private TrackingAnswer acceptBatch(long projectId, JsonNode body, Instant receivedAt, String path) {
-        JsonNode items = body.get("batch");
-        if (items == null || !items.isArray()) {
-            return TrackingProblems.of(HttpStatus.BAD_REQUEST, "invalid-message", "batch must be an array of messages", path);
+    private static TrackingAnswer unauthenticated(String path) {
+        return TrackingProblems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
+                "a valid write key is required, as the HTTP Basic user name or as writeKey in the body", path);
+    }
+
+    private TrackingAnswer acceptOne(long projectId, StreamingMessageParser.Body parsed, String path) {
+        if (!parsed.rejected().isEmpty()) {
+            ingestion.countRejected(1);
+            return TrackingProblems.of(HttpStatus.BAD_REQUEST, "invalid-message", parsed.rejected().get(0).reason(), path);
         }
-        List<Message> messages = new ArrayList<>(items.size());
-        List<Map<String, Object>> rejected = new ArrayList<>();
-        for (int index = 0; index < items.size(); index++) {
-            JsonNode item = withBatchContext(items.get(index), body);
-            try {
-                messages.add(parser.parse(projectId, null, item, receivedAt));
-            }
-            catch (InvalidMessageException e) {
-                rejected.add(Map.of("index", index, "reason", e.getMessage()));
-            }
+        return store(List.of(parsed.messages().get(0).withProject(projectId)), TrackingAnswer.success(), path);
+    }
+
+    private TrackingAnswer acceptBatch(long projectId, StreamingMessageParser.Body parsed, String path) {
+        List<Message> messages = new ArrayList<>(parsed.messages().size());
+        for (Message message : parsed.messages()) {
+            messages.add(message.withProject(projectId));
+        }
+        List<Map<String, Object>> rejected = new ArrayList<>(parsed.rejected().size());
+        for (StreamingMessageParser.Rejection rejection : parsed.rejected()) {
+            rejected.add(Map.of("index", rejection.index(), "reason", rejection.reason()));
         }
         ingestion.countRejected(rejected.size());
         if (messages.isEmpty()) {
-            return TrackingProblems.invalidBatch(rejected, items.size(), path);
+            return TrackingProblems.invalidBatch(rejected, parsed.size(), path);
         }
         if (rejected.isEmpty()) {
             return store(messages, TrackingAnswer.success(), path);
@@ -217,21 +217,6 @@ final class TrackingEndpoint implements Filter {
         answer.put("accepted", messages.size());
         answer.put("rejected", rejected);
         return store(messages, TrackingAnswer.ok(answer), path);
-    }
-
-    /** Batch-level sentAt and context apply to items that do not carry their own, as in Segment. */
-    private static JsonNode withBatchContext(JsonNode item, JsonNode body) {
-        if (item == null || !item.isObject()) {
-            return item;
-        }
-        ObjectNode copy = null;
-        for (String field : List.of("sentAt", "context")) {
-            if (body.has(field) && !item.has(field)) {
-                copy = copy == null ? ((ObjectNode) item).deepCopy() : copy;
-                copy.set(field, body.get(field));
-            }
-        }
-        return copy == null ? item : copy;
     }
 
     private TrackingAnswer store(List<Message> messages, TrackingAnswer answer, String path) {
@@ -268,7 +253,12 @@ final class TrackingEndpoint implements Filter {
         response.getOutputStream().write(body);
     }
 
-    private static String writeKey(HttpServletRequest request, JsonNode body) {
+    /** The project of the write key: the HTTP Basic user name, else {@code writeKey} in the body. */
+    private Long project(HttpServletRequest request, String bodyKey) {
+        return writeKeys.project(writeKey(request, bodyKey)).orElse(null);
+    }
+
+    private static String writeKey(HttpServletRequest request, String bodyKey) {
         String header = request.getHeader("Authorization");
         if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
             try {
@@ -280,8 +270,7 @@ final class TrackingEndpoint implements Filter {
                 return null;
             }
         }
-        JsonNode key = body.get("writeKey");
-        return key != null && key.isString() ? key.stringValue() : null;
+        return bodyKey;
     }
 
     private static byte[] read(HttpServletRequest request, int limit) throws IOException {
