@@ -13,10 +13,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxQueuedRequests requests waiting for the log writer before new ones get 503
  * @param maxLag log entries written but not yet applied before new requests get 503
  * @param applyBatch most entries applied to the event store in one transaction
- * @param applyLinger how long the applier waits for more entries when fewer than a fifth of
- *     {@code applyBatch} are waiting: every transaction has a fixed cost (appenders, the persons
- *     update, the commit), so a trickle of single events is cheaper applied a tenth of a second late
- *     in one transaction than at once in a hundred
+ * @param applyLinger how long the applier waits for more entries when fewer than 1,000 are
+ *     waiting: every transaction has a fixed cost (appenders, the persons update, the commit), so a
+ *     trickle of single events is cheaper applied a moment late in one transaction than at once in
+ *     a hundred
  * @param recentMessageIds how many recent message ids are remembered for de-duplication
  */
 @ConfigurationProperties("flywheel.collect")
