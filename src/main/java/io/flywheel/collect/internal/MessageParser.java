@@ -22,6 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The rules themselves are the static helpers at the end, shared with {@link StreamingMessageParser}
  * so that both parsers accept, reject and normalise alike; this class only finds the values in a tree.
+ * The tracking API reads bodies with the streaming parser; this tree-based reading is kept as the
+ * plain statement of the rules that the streaming parser is tested against (differential tests).
  */
 public final class MessageParser {
 
