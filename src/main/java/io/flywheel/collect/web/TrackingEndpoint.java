@@ -203,7 +203,10 @@ final class TrackingEndpoint implements Filter {
         }
         List<Map<String, Object>> rejected = new ArrayList<>(parsed.rejected().size());
         for (StreamingMessageParser.Rejection rejection : parsed.rejected()) {
-            rejected.add(Map.of("index", rejection.index(), "reason", rejection.reason()));
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("index", rejection.index());
+            entry.put("reason", rejection.reason());
+            rejected.add(entry);
         }
         ingestion.countRejected(rejected.size());
         if (messages.isEmpty()) {
