@@ -104,7 +104,8 @@ final class Applier {
         for (WriteAheadLog.Entry entry : entries) {
             messages.add(MessageCodec.decode(entry.payload()));
         }
-        List<Message> fresh = withoutDuplicates(messages);
+        List<String> freshIds = new ArrayList<>(messages.size());
+        List<Message> fresh = withoutDuplicates(messages, freshIds);
         Identities.Changes changes = new Identities.Changes();
         List<Event> events = new ArrayList<>(fresh.size());
         for (Message message : fresh) {
@@ -113,12 +114,8 @@ final class Applier {
         }
         long number = ++batches;
         if (committed != Long.MAX_VALUE) {
-            List<String> ids = new ArrayList<>(fresh.size());
-            for (Message message : fresh) {
-                ids.add(key(message));
-            }
-            unconfirmed.addLast(Map.entry(number, ids));
-            unconfirmedIds.addAll(ids);
+            unconfirmed.addLast(Map.entry(number, freshIds));
+            unconfirmedIds.addAll(freshIds);
         }
         long position = entries.get(entries.size() - 1).sequence();
         return new Prepared(List.copyOf(entries), new IngestBatch(events, changes.links(), changes.merges(), SOURCE, position),
@@ -134,7 +131,8 @@ final class Applier {
         return message.projectId() + ":" + message.messageId();
     }
 
-    private List<Message> withoutDuplicates(List<Message> messages) {
+    /** The messages not seen before, in order; their keys go to {@code keptIds}, in the same order. */
+    private List<Message> withoutDuplicates(List<Message> messages, List<String> keptIds) {
         Set<String> inBatch = new HashSet<>();
         List<Message> kept = new ArrayList<>(messages.size());
         Map<Long, List<Message>> suspects = new HashMap<>();
@@ -150,6 +148,7 @@ final class Applier {
                 suspects.computeIfAbsent(message.projectId(), project -> new ArrayList<>()).add(message);
             }
             kept.add(message);
+            keptIds.add(id);
         }
         Set<Message> stored = new HashSet<>();
         suspects.forEach((project, candidates) -> {
@@ -158,10 +157,20 @@ final class Applier {
             Set<String> existing = store.existingMessageIds(project, candidates.stream().map(Message::messageId).toList(), from, to);
             candidates.stream().filter(message -> existing.contains(message.messageId())).forEach(stored::add);
         });
-        if (!stored.isEmpty()) {
-            kept.removeIf(stored::contains);
+        if (stored.isEmpty()) {
+            return kept;
         }
-        return kept;
+        List<Message> unstored = new ArrayList<>(kept.size());
+        List<String> unstoredIds = new ArrayList<>(kept.size());
+        for (int i = 0; i < kept.size(); i++) {
+            if (!stored.contains(kept.get(i))) {
+                unstored.add(kept.get(i));
+                unstoredIds.add(keptIds.get(i));
+            }
+        }
+        keptIds.clear();
+        keptIds.addAll(unstoredIds);
+        return unstored;
     }
 
     private static Event toEvent(Message message, long person, String channel) {

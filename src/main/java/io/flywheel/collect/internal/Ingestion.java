@@ -183,9 +183,7 @@ public class Ingestion implements SmartLifecycle {
      * their order, before anything new.
      */
     private int recover() throws InterruptedException {
-        while (inFlight.get() > 0) {
-            Thread.sleep(5);
-        }
+        awaitStoreIdle();
         int recovering = epoch;
         applier.reload();
         List<WriteAheadLog.Entry> again = new ArrayList<>();
@@ -199,15 +197,27 @@ public class Ingestion implements SmartLifecycle {
     }
 
     private void handOff(List<WriteAheadLog.Entry> entries, int preparedEpoch) throws InterruptedException {
+        takeNotices();
+        Applier.Prepared batch = prepareWithRetry(entries);
+        inFlight.incrementAndGet();
+        prepared.put(new Stage(batch, preparedEpoch));
+    }
+
+    /** Applies demo reservations and deletions to the prepared state before the next batch. */
+    private void takeNotices() {
         for (DemoData.LoadStarted started; (started = reservations.poll()) != null; ) {
             applier.reserve(started.projectId(), started.persons());
         }
         for (PersonDeleted deleted; (deleted = deletions.poll()) != null; ) {
             applier.forget(deleted);
         }
-        Applier.Prepared batch = prepareWithRetry(entries);
-        inFlight.incrementAndGet();
-        prepared.put(new Stage(batch, preparedEpoch));
+    }
+
+    /** Until the store stage has written or set aside every batch handed to it, so the store's state is complete. */
+    private void awaitStoreIdle() throws InterruptedException {
+        while (inFlight.get() > 0) {
+            Thread.sleep(5);
+        }
     }
 
     /**
@@ -224,9 +234,7 @@ public class Ingestion implements SmartLifecycle {
                 log.error("Preparing {} messages for the event store failed; retrying in {} ms", entries.size(), backoff, e);
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, 10_000);
-                while (inFlight.get() > 0) {
-                    Thread.sleep(5);
-                }
+                awaitStoreIdle();
                 applier.reload();
             }
         }
@@ -326,12 +334,7 @@ public class Ingestion implements SmartLifecycle {
         long backoff = 100;
         while (true) {
             try {
-                for (DemoData.LoadStarted started; (started = reservations.poll()) != null; ) {
-                    applier.reserve(started.projectId(), started.persons());
-                }
-                for (PersonDeleted deleted; (deleted = deletions.poll()) != null; ) {
-                    applier.forget(deleted);
-                }
+                takeNotices();
                 Applier.Outcome outcome = applyTime.record(() -> applier.apply(batch));
                 stored.increment(outcome.stored());
                 duplicates.increment(outcome.duplicates());
