@@ -197,6 +197,17 @@ final class DuckDbEventAnalytics implements EventAnalytics {
 
     @Override
     public FunnelResult funnel(FunnelSpec spec, QueryControl control) {
+        if (IndexedFunnel.answers(spec)) {
+            TimeIndex.Snapshot snapshot = store.timeIndex().snapshot(spec.scope().projectId());
+            if (snapshot != null) {
+                return indexed(snapshot, spec, control);
+            }
+        }
+        return funnelBySql(spec, control);
+    }
+
+    /** The funnel with DuckDB filtering and tagging the events and Java walking them; any funnel. */
+    FunnelResult funnelBySql(FunnelSpec spec, QueryControl control) {
         Scope scope = spec.scope();
         int steps = spec.steps().size();
         Instant end = scope.end();
@@ -233,6 +244,30 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         long window = spec.window().toNanos() / 1_000;
         boolean grouped = spec.breakdown() != null;
         return execute(sql, control, statement -> walkFunnel(statement, steps, window, grouped, spec.breakdown()));
+    }
+
+    /** The funnel over the time index, with the control's time limit and cancellation. */
+    private static FunnelResult indexed(TimeIndex.Snapshot snapshot, FunnelSpec spec, QueryControl control) {
+        if (control.isCancelled()) {
+            throw new QueryCancelledException("the query was cancelled", false);
+        }
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> timer = TIMER.schedule(() -> {
+            timedOut.set(true);
+            control.cancel();
+        }, control.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return IndexedFunnel.run(snapshot, spec, control::isCancelled);
+        }
+        catch (IndexedFunnel.Cancelled e) {
+            throw new QueryCancelledException(timedOut.get()
+                    ? "the query ran longer than its limit of " + control.timeout().toSeconds() + " s"
+                    : "the query was cancelled", timedOut.get());
+        }
+        finally {
+            timer.cancel(false);
+            control.finished();
+        }
     }
 
     private FunnelResult walkFunnel(DuckDBPreparedStatement statement, int steps, long window, boolean grouped,

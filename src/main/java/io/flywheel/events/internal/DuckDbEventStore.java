@@ -274,14 +274,41 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     /** Per project, the persons written since {@link #drainChanged()} was last called; guarded by itself. */
     private final Map<Long, Set<Long>> changed = new java.util.HashMap<>();
     private final KeptOrders keptOrders = new KeptOrders();
+    private final TimeIndex timeIndex;
     private volatile boolean closed;
 
     public DuckDbEventStore(EventStoreProperties properties) {
+        this(properties, TimeIndex.TAIL_LIMIT);
+    }
+
+    /** With the time index sorting its tails into runs at {@code timeIndexTail} entries (tests use small ones). */
+    DuckDbEventStore(EventStoreProperties properties, int timeIndexTail) {
         this.writer = open(properties);
+        this.timeIndex = timeIndex(writer, properties.timeIndexEntries(), timeIndexTail);
     }
 
     private DuckDbEventStore(DuckDBConnection connection) {
         this.writer = connection;
+        this.timeIndex = timeIndex(writer, -1, TimeIndex.TAIL_LIMIT);
+    }
+
+    /** The time index, its snapshot pinned now: before this store's first write. */
+    private static TimeIndex timeIndex(DuckDBConnection writer, long entries, int tail) {
+        TimeIndex index = new TimeIndex(entries < 0 ? TimeIndex.defaultMaxEntries() : entries, tail);
+        if (entries != 0) {
+            try {
+                index.load(writer.duplicate());
+            }
+            catch (SQLException e) {
+                throw new EventStoreException("opening a reader for the time index failed: " + e.getMessage(), e);
+            }
+        }
+        return index;
+    }
+
+    /** Each event's name, person and time by project, for funnels; see {@link TimeIndex}. */
+    TimeIndex timeIndex() {
+        return timeIndex;
     }
 
     /**
@@ -406,7 +433,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             // persons first: its statements open the transaction, which the events appender must run inside
             updatePersons(events);
             appendActivity(events);
-        });
+        }, () -> timeIndex.appended(activity(events)));
         changed(events, List.of());
     }
 
@@ -476,6 +503,9 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                         (appended - started) / 1_000_000, (persons - appended) / 1_000_000, batch.links().size(), batch.merges().size(),
                         (System.nanoTime() - persons) / 1_000_000);
             }
+        }, () -> {
+            timeIndex.appended(activity(batch.events()));
+            timeIndex.merged(batch.merges());
         });
         changed(batch.events(), batch.merges());
     }
@@ -485,6 +515,15 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
      * only to {@code profile_updates}, which keeps its message ids for the duplicate check. The
      * profile changes of both are written by {@link #updatePersons}.
      */
+    private static List<Event> activity(List<Event> events) {
+        for (Event event : events) {
+            if (!event.activity()) {
+                return events.stream().filter(Event::activity).toList();
+            }
+        }
+        return events;
+    }
+
     private void appendActivity(List<Event> events) throws SQLException {
         List<Event> activity = new ArrayList<>(events.size());
         List<Event> profileData = new ArrayList<>();
@@ -609,6 +648,14 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
 
     /** Runs {@code work} in one transaction on the writer: all of it commits, or none. */
     private void write(String what, Work work) {
+        write(what, work, () -> { });
+    }
+
+    /**
+     * Like {@link #write(String, Work)}, then runs {@code committed} after the commit, still under
+     * the write lock, so that copies of the data (the time index) see the writes in commit order.
+     */
+    private void write(String what, Work work, Runnable committed) {
         writeLock.lock();
         try {
             checkOpen();
@@ -623,6 +670,14 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             }
             finally {
                 writer.setAutoCommit(true);
+            }
+            try {
+                committed.run();
+            }
+            catch (RuntimeException | OutOfMemoryError e) {
+                // the write stands; only the copy is lost, and the queries it served fall back to SQL
+                log.error("Updating the time index after {} failed; it is turned off", what, e);
+                timeIndex.disable();
             }
         }
         catch (SQLException e) {
@@ -997,7 +1052,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                     statement.execute("DELETE FROM " + table + " WHERE project_id = " + projectId);
                 }
             }
-        });
+        }, () -> timeIndex.projectDeleted(projectId));
         synchronized (changed) {
             changed.remove(projectId);
         }
@@ -1107,7 +1162,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             List<String> distinctIds = new ArrayList<>(ids.anonymousIds());
             distinctIds.addAll(ids.userIds());
             deleted.add(new PersonDeleted(projectId, members.get(0), members.stream().sorted().toList(), distinctIds, events));
-        });
+        }, () -> deleted.forEach(person -> timeIndex.deleted(projectId, person.personIds())));
         deleted.forEach(person -> changed(projectId, person.personIds()));
         return deleted.stream().findFirst();
     }
@@ -1322,6 +1377,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 return;
             }
             closed = true;
+            timeIndex.close();
             try (Statement statement = writer.createStatement()) {
                 statement.execute("CHECKPOINT");
             }

@@ -2,6 +2,7 @@ package io.flywheel.events.internal;
 
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -10,10 +11,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param path the DuckDB database file (default {@code <data dir>/events.duckdb})
  * @param memoryLimit DuckDB's memory limit, e.g. {@code 4GB}; blank leaves DuckDB's default (80% of RAM)
  * @param threads DuckDB worker threads; 0 uses every core
+ * @param timeIndexEntries at most this many events in the in-memory time index that answers funnels
+ *     (about 12 bytes each); -1 (the default) allows a quarter of the heap, 0 turns the index off
  */
 @ConfigurationProperties("flywheel.events")
 public record EventStoreProperties(
         @DefaultValue("./data/events.duckdb") Path path,
         @DefaultValue("") String memoryLimit,
-        @DefaultValue("0") int threads) {
+        @DefaultValue("0") int threads,
+        @DefaultValue("-1") long timeIndexEntries) {
+
+    @ConstructorBinding
+    public EventStoreProperties {
+    }
+
+    /** With the time index's default budget. */
+    public EventStoreProperties(Path path, String memoryLimit, int threads) {
+        this(path, memoryLimit, threads, -1);
+    }
 }

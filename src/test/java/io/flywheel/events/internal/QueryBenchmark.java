@@ -41,6 +41,12 @@ public final class QueryBenchmark {
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
         ZoneId zone = ZoneId.of("Asia/Shanghai");
         try (DuckDbEventStore store = new DuckDbEventStore(new EventStoreProperties(events, null, threads))) {
+            long loading = System.nanoTime();
+            if (!store.timeIndex().awaitLoaded(10, java.util.concurrent.TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the time index did not load within 10 minutes");
+            }
+            System.out.printf(Locale.ROOT, "time index loaded %s ms after the store opened (funnels without filters use it)%n",
+                    (System.nanoTime() - loading) / 1_000_000);
             EventAnalytics analytics = new DuckDbEventAnalytics(store);
             long count = store.count(project);
             System.out.printf(Locale.ROOT, "data set: %,d events in project %d; %d threads; median of %d warm runs%n", count, project, threads, RUNS);
