@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -51,6 +52,14 @@ final class DuckDbEventAnalytics implements EventAnalytics {
 
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "query-timeout");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** Threads that walk parts of a large indexed funnel next to the query's own. */
+    private static final int WALKERS = Runtime.getRuntime().availableProcessors();
+    private static final ExecutorService WALK = Executors.newFixedThreadPool(Math.max(1, WALKERS - 1), runnable -> {
+        Thread thread = new Thread(runnable, "funnel-walk");
         thread.setDaemon(true);
         return thread;
     });
@@ -257,7 +266,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
             control.cancel();
         }, control.timeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return IndexedFunnel.run(snapshot, spec, control::isCancelled);
+            return IndexedFunnel.run(snapshot, spec, control::isCancelled, WALK, WALKERS);
         }
         catch (IndexedFunnel.Cancelled e) {
             throw new QueryCancelledException(timedOut.get()

@@ -29,6 +29,18 @@ final class FunnelAccumulator {
         }
     }
 
+    /** Adds another accumulator's persons and durations (for walks split over threads). */
+    void add(FunnelAccumulator other) {
+        for (int i = 0; i < reached.length; i++) {
+            reached[i] += other.reached[i];
+            if (sizes[i] + other.sizes[i] > durations[i].length) {
+                durations[i] = Arrays.copyOf(durations[i], sizes[i] + other.sizes[i]);
+            }
+            System.arraycopy(other.durations[i], 0, durations[i], sizes[i], other.sizes[i]);
+            sizes[i] += other.sizes[i];
+        }
+    }
+
     FunnelCounts counts(String group) {
         double[] medians = new double[reached.length];
         for (int i = 1; i < reached.length; i++) {

@@ -5,6 +5,9 @@ import io.flywheel.events.FunnelSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -39,29 +42,27 @@ final class IndexedFunnel {
         return start > -TIME_LIMIT && last < TIME_LIMIT;
     }
 
-    private static final class Cursor {
-
-        final TimeRun run;
-        final int bits;
-        int at;
-
-        Cursor(TimeRun run, int bits) {
-            this.run = run;
-            this.bits = bits;
-        }
-
-        int person() {
-            return at < run.persons.length ? run.persons[at] : NO_PERSON;
-        }
+    /** A funnel step name's run and the steps its entries match. */
+    private record Source(TimeRun run, int bits) {
     }
 
-    static FunnelResult run(TimeIndex.Snapshot snapshot, FunnelSpec spec, BooleanSupplier cancelled) {
+    /** Walks the funnel on one thread per part of the persons (at most {@code parallelism}), then the merged persons together. */
+    static FunnelResult run(TimeIndex.Snapshot snapshot, FunnelSpec spec, BooleanSupplier cancelled, Executor executor, int parallelism) {
+        return run(snapshot, spec, cancelled, executor, parallelism, PARALLEL_ENTRIES);
+    }
+
+    /** As above, splitting only funnels of at least {@code parallelEntries} entries. */
+    static FunnelResult run(TimeIndex.Snapshot snapshot, FunnelSpec spec, BooleanSupplier cancelled, Executor executor, int parallelism,
+            long parallelEntries) {
         int steps = spec.steps().size();
         long start = TimeIndex.micros(spec.scope().start());
         long end = TimeIndex.micros(spec.scope().end());
         long last = TimeIndex.micros(spec.scope().end().plus(spec.window()));
-        List<Cursor> list = new ArrayList<>();
+        List<Source> sources = new ArrayList<>();
         List<String> names = spec.steps().stream().map(FunnelSpec.Step::event).distinct().toList();
+        long entries = 0;
+        int lowest = Integer.MAX_VALUE;
+        int highest = -1;
         for (String name : names) {
             int bits = 0;
             for (int i = 0; i < steps; i++) {
@@ -70,90 +71,197 @@ final class IndexedFunnel {
                 }
             }
             TimeIndex.NameState state = snapshot.name(name);
-            for (TimeRun run : state.runs()) {
+            List<TimeRun> runs = new ArrayList<>(state.runs());
+            runs.add(tail(state, start, last));
+            for (TimeRun run : runs) {
                 if (run.overlaps(start, last)) {
-                    list.add(new Cursor(run, bits));
+                    sources.add(new Source(run, bits));
+                    entries += run.size();
+                    lowest = Math.min(lowest, run.persons[0]);
+                    highest = Math.max(highest, run.persons[run.persons.length - 1]);
                 }
             }
-            TimeRun tail = tail(state, start, last);
-            if (tail.size() > 0) {
-                list.add(new Cursor(tail, bits));
+        }
+        Walk whole = new Walk(steps, spec.window().toNanos() / 1_000, start, end, last, cancelled);
+        if (sources.isEmpty()) {
+            return new FunnelResult(whole.total.counts(null), List.of());
+        }
+        int parts = entries < parallelEntries ? 1 : Math.max(1, Math.min(parallelism, highest - lowest + 1));
+        List<Walk> walks = new ArrayList<>(parts);
+        List<CompletableFuture<Void>> futures = new ArrayList<>(parts);
+        long width = ((long) highest - lowest + parts) / parts;
+        for (int part = 0; part < parts; part++) {
+            int from = (int) Math.min(Integer.MAX_VALUE, lowest + part * width);
+            int to = (int) Math.min((long) highest + 1, lowest + (part + 1) * width);
+            Walk walk = part == 0 ? whole : new Walk(steps, whole.window, start, end, last, cancelled);
+            walks.add(walk);
+            Runnable task = () -> walk.persons(sources, from, to, snapshot.roots());
+            if (part == parts - 1) {
+                task.run();
+            }
+            else {
+                futures.add(CompletableFuture.runAsync(task, executor));
             }
         }
-        Cursor[] cursors = list.toArray(Cursor[]::new);
-        TimeIndex.Roots roots = snapshot.roots();
-        FunnelWalker walker = new FunnelWalker(steps, spec.window().toNanos() / 1_000);
-        FunnelAccumulator total = new FunnelAccumulator(steps);
+        for (CompletableFuture<Void> future : futures) {
+            try {
+                future.join();
+            }
+            catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+        for (Walk walk : walks) {
+            if (walk != whole) {
+                whole.add(walk);
+            }
+        }
+        whole.merged();
+        return new FunnelResult(whole.total.counts(null), List.of());
+    }
+
+    /** Below this many entries a second thread costs more than it saves. */
+    private static final long PARALLEL_ENTRIES = 1 << 18;
+
+    /** One thread's walk over a range of persons; merged persons are kept for a walk of their own. */
+    private static final class Walk {
+
+        final long window;
+        final long start;
+        final long end;
+        final long last;
+        final BooleanSupplier cancelled;
+        final FunnelWalker walker;
+        final FunnelAccumulator total;
         long[] keys = new long[256];
         int[] mergedRoots = new int[0];
         long[] mergedKeys = new long[0];
-        int merged = 0;
-        int visited = 0;
-        while (true) {
-            int person = NO_PERSON;
-            for (Cursor cursor : cursors) {
-                person = Math.min(person, cursor.person());
+        int merged;
+
+        Walk(int steps, long window, long start, long end, long last, BooleanSupplier cancelled) {
+            this.window = window;
+            this.start = start;
+            this.end = end;
+            this.last = last;
+            this.cancelled = cancelled;
+            this.walker = new FunnelWalker(steps, window);
+            this.total = new FunnelAccumulator(steps);
+        }
+
+        /** Walks the persons {@code [from, to)}. */
+        void persons(List<Source> sources, int from, int to, TimeIndex.Roots roots) {
+            int count = sources.size();
+            TimeRun[] runs = new TimeRun[count];
+            int[] bits = new int[count];
+            int[] at = new int[count];
+            int[] limit = new int[count];
+            for (int c = 0; c < count; c++) {
+                runs[c] = sources.get(c).run();
+                bits[c] = sources.get(c).bits();
+                at[c] = firstPersonAtOrAfter(runs[c].persons, from);
+                limit[c] = firstPersonAtOrAfter(runs[c].persons, to);
             }
-            if (person == NO_PERSON) {
-                break;
-            }
-            int size = 0;
-            int segments = 0;
-            for (Cursor cursor : cursors) {
-                if (cursor.person() != person) {
+            int visited = 0;
+            while (true) {
+                int person = NO_PERSON;
+                for (int c = 0; c < count; c++) {
+                    if (at[c] < limit[c]) {
+                        person = Math.min(person, runs[c].persons[at[c]]);
+                    }
+                }
+                if (person == NO_PERSON) {
+                    return;
+                }
+                int size = 0;
+                int segments = 0;
+                for (int c = 0; c < count; c++) {
+                    if (at[c] >= limit[c] || runs[c].persons[at[c]] != person) {
+                        continue;
+                    }
+                    TimeRun run = runs[c];
+                    int first = run.starts[at[c]];
+                    int stop = run.starts[at[c] + 1];
+                    at[c]++;
+                    long[] times = run.times;
+                    if (times[first] < start) {
+                        first = firstAtOrAfter(times, first, stop, start);
+                    }
+                    if (stop - first > keys.length - size) {
+                        keys = Arrays.copyOf(keys, Math.max(keys.length * 2, size + stop - first));
+                    }
+                    int before = size;
+                    for (int i = first; i < stop; i++) {
+                        long time = times[i];
+                        if (time > last) {
+                            break;
+                        }
+                        int mask = time < end ? bits[c] : bits[c] & ~1;
+                        if (mask != 0) {
+                            keys[size++] = time << MASK_BITS | mask;
+                        }
+                    }
+                    if (size > before) {
+                        segments++;
+                    }
+                }
+                if (size == 0) {
                     continue;
                 }
-                TimeRun run = cursor.run;
-                int from = run.starts[cursor.at];
-                int to = run.starts[cursor.at + 1];
-                cursor.at++;
-                long[] times = run.times;
-                if (times[from] < start) {
-                    from = firstAtOrAfter(times, from, to, start);
-                }
-                if (to - from > keys.length - size) {
-                    keys = Arrays.copyOf(keys, Math.max(keys.length * 2, size + to - from));
-                }
-                int before = size;
-                for (int i = from; i < to; i++) {
-                    long time = times[i];
-                    if (time > last) {
-                        break;
+                if (roots.merged(person)) {
+                    // counted as its root, together with everyone merged into it, after every part's walk
+                    if (merged + size > mergedKeys.length) {
+                        int capacity = Math.max(mergedKeys.length * 2, merged + size);
+                        mergedKeys = Arrays.copyOf(mergedKeys, capacity);
+                        mergedRoots = Arrays.copyOf(mergedRoots, capacity);
                     }
-                    int mask = time < end ? cursor.bits : cursor.bits & ~1;
-                    if (mask != 0) {
-                        keys[size++] = time << MASK_BITS | mask;
-                    }
+                    Arrays.fill(mergedRoots, merged, merged + size, roots.root(person));
+                    System.arraycopy(keys, 0, mergedKeys, merged, size);
+                    merged += size;
+                    continue;
                 }
-                if (size > before) {
-                    segments++;
+                if (segments > 1) {
+                    Arrays.sort(keys, 0, size);
                 }
-            }
-            if (size == 0) {
-                continue;
-            }
-            if (roots.merged(person)) {
-                // counted as its root, together with everyone merged into it, after the pass
-                if (merged + size > mergedKeys.length) {
-                    int capacity = Math.max(mergedKeys.length * 2, merged + size);
-                    mergedKeys = Arrays.copyOf(mergedKeys, capacity);
-                    mergedRoots = Arrays.copyOf(mergedRoots, capacity);
+                walk(walker, total, keys, 0, size);
+                if ((++visited & 0xFFF) == 0 && cancelled.getAsBoolean()) {
+                    throw new Cancelled();
                 }
-                Arrays.fill(mergedRoots, merged, merged + size, roots.root(person));
-                System.arraycopy(keys, 0, mergedKeys, merged, size);
-                merged += size;
-                continue;
-            }
-            if (segments > 1) {
-                Arrays.sort(keys, 0, size);
-            }
-            walk(walker, total, keys, 0, size);
-            if ((++visited & 0xFFF) == 0 && cancelled.getAsBoolean()) {
-                throw new Cancelled();
             }
         }
-        walkMerged(walker, total, mergedRoots, mergedKeys, merged);
-        return new FunnelResult(total.counts(null), List.of());
+
+        /** Takes another part's counts and merged persons. */
+        void add(Walk other) {
+            total.add(other.total);
+            if (merged + other.merged > mergedKeys.length) {
+                mergedKeys = Arrays.copyOf(mergedKeys, merged + other.merged);
+                mergedRoots = Arrays.copyOf(mergedRoots, merged + other.merged);
+            }
+            System.arraycopy(other.mergedKeys, 0, mergedKeys, merged, other.merged);
+            System.arraycopy(other.mergedRoots, 0, mergedRoots, merged, other.merged);
+            merged += other.merged;
+        }
+
+        void merged() {
+            walkMerged(walker, total, mergedRoots, mergedKeys, merged);
+        }
+    }
+
+    private static int firstPersonAtOrAfter(int[] persons, int person) {
+        int low = 0;
+        int high = persons.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (persons[middle] < person) {
+                low = middle + 1;
+            }
+            else {
+                high = middle;
+            }
+        }
+        return low;
     }
 
     /** Signals a cancelled walk to the caller, which knows why. */

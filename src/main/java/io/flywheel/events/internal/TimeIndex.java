@@ -201,7 +201,11 @@ final class TimeIndex implements AutoCloseable {
                         times = java.util.Arrays.copyOf(times, capacity);
                     }
                     for (int row = 0; row < count; row++) {
-                        persons[size] = Math.toIntExact(personColumn.getLong(row));
+                        long person = personColumn.getLong(row);
+                        if (person < 0 || person >= Integer.MAX_VALUE) {
+                            throw new ArithmeticException("person id " + person + " does not fit");
+                        }
+                        persons[size] = (int) person;
                         times[size++] = timeColumn.getLong(row);
                     }
                 }
@@ -249,7 +253,7 @@ final class TimeIndex implements AutoCloseable {
                 return;
             }
             for (Event event : list) {
-                if (event.personId() < 0 || event.personId() > Integer.MAX_VALUE) {
+                if (event.personId() < 0 || event.personId() >= Integer.MAX_VALUE) {
                     log.warn("Person id {} does not fit the time index: project {}'s funnels are answered by SQL", event.personId(), projectId);
                     disable(project);
                     return;
@@ -269,7 +273,7 @@ final class TimeIndex implements AutoCloseable {
         }
         for (PersonMerge merge : merges) {
             ProjectTimes project = projects.computeIfAbsent(merge.projectId(), id -> new ProjectTimes(id, true, tailLimit));
-            if (merge.from() > Integer.MAX_VALUE || merge.into() > Integer.MAX_VALUE) {
+            if (merge.from() >= Integer.MAX_VALUE || merge.into() >= Integer.MAX_VALUE || merge.from() < 0 || merge.into() < 0) {
                 disable(project);
                 continue;
             }

@@ -41,6 +41,8 @@ class TimeIndexFunnelTests {
     private static final String[] NAMES = {"A", "B", "C", "D"};
     private static final QueryControl CONTROL = QueryControl.withTimeout(Duration.ofSeconds(30));
 
+    private static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newFixedThreadPool(2);
+
     private final Random random = new Random(20261201);
     private final Map<Long, Long> roots = new HashMap<>();
     private final List<Long> persons = new ArrayList<>();
@@ -133,6 +135,9 @@ class TimeIndexFunnelTests {
             FunnelResult indexed = analytics.funnel(spec, CONTROL);
             FunnelResult bySql = analytics.funnelBySql(spec, CONTROL);
             assertSame(indexed.total(), bySql.total(), spec);
+            // split over three threads by person range (merged persons walked together afterwards)
+            FunnelResult split = IndexedFunnel.run(store.timeIndex().snapshot(PROJECT), spec, () -> false, POOL, 3, 0);
+            assertSame(split.total(), bySql.total(), spec);
         }
     }
 
