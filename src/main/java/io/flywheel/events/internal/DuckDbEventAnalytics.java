@@ -74,6 +74,17 @@ final class DuckDbEventAnalytics implements EventAnalytics {
 
     @Override
     public List<TrendRow> trend(TrendSpec spec, QueryControl control) {
+        if (IndexedActivity.answers(spec)) {
+            TimeIndex.Snapshot snapshot = store.timeIndex().snapshot(spec.scope().projectId());
+            if (snapshot != null) {
+                return indexed(control, () -> IndexedActivity.trend(snapshot, spec, control::isCancelled, WALK, WALKERS));
+            }
+        }
+        return trendBySql(spec, control);
+    }
+
+    /** The trend in DuckDB; any trend. */
+    List<TrendRow> trendBySql(TrendSpec spec, QueryControl control) {
         Scope scope = spec.scope();
         boolean hourly = fromHourlyActivity(spec);
         String local = hourly ? Sql.localTime("e.hour", scope.zone(), scope.start(), scope.end())
@@ -209,7 +220,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         if (IndexedFunnel.answers(spec)) {
             TimeIndex.Snapshot snapshot = store.timeIndex().snapshot(spec.scope().projectId());
             if (snapshot != null) {
-                return indexed(snapshot, spec, control);
+                return indexed(control, () -> IndexedFunnel.run(snapshot, spec, control::isCancelled, WALK, WALKERS));
             }
         }
         return funnelBySql(spec, control);
@@ -255,8 +266,8 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         return execute(sql, control, statement -> walkFunnel(statement, steps, window, grouped, spec.breakdown()));
     }
 
-    /** The funnel over the time index, with the control's time limit and cancellation. */
-    private static FunnelResult indexed(TimeIndex.Snapshot snapshot, FunnelSpec spec, QueryControl control) {
+    /** A question answered over the time index, with the control's time limit and cancellation. */
+    private static <T> T indexed(QueryControl control, java.util.function.Supplier<T> work) {
         if (control.isCancelled()) {
             throw new QueryCancelledException("the query was cancelled", false);
         }
@@ -266,9 +277,9 @@ final class DuckDbEventAnalytics implements EventAnalytics {
             control.cancel();
         }, control.timeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return IndexedFunnel.run(snapshot, spec, control::isCancelled, WALK, WALKERS);
+            return work.get();
         }
-        catch (IndexedFunnel.Cancelled e) {
+        catch (PersonScan.Cancelled e) {
             throw new QueryCancelledException(timedOut.get()
                     ? "the query ran longer than its limit of " + control.timeout().toSeconds() + " s"
                     : "the query was cancelled", timedOut.get());
@@ -435,6 +446,40 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         Instant end = scope.end();
         Instant monthStart = scope.to().minusDays(29).atStartOfDay(scope.zone()).toInstant();
         Instant weekStart = scope.to().minusDays(6).atStartOfDay(scope.zone()).toInstant();
+        Instant from = monthStart.isBefore(start) ? monthStart : start;
+        TimeIndex.Snapshot snapshot = IndexedActivity.answersActivity(scope.zone(), from, end)
+                ? store.timeIndex().snapshot(scope.projectId()) : null;
+        if (snapshot == null) {
+            return metricsBySql(scope, control);
+        }
+        IndexedActivity.Activity a = indexed(control, () -> IndexedActivity.activity(snapshot, scope.zone(), from, start, weekStart,
+                monthStart, end, control::isCancelled, WALK, WALKERS, PersonScan.PARALLEL_ENTRIES));
+        String refunded = "(SELECT DISTINCT order_id FROM events WHERE project_id = ? AND event = 'Order Refunded' AND order_id IS NOT NULL)";
+        Sql orders = new Sql().append("SELECT count(*), count(*) FILTER (e.order_id IN " + refunded + "), "
+                        + "coalesce(sum(e.revenue) FILTER (e.order_id IS NULL OR e.order_id NOT IN " + refunded + "), 0), "
+                        + "count(DISTINCT " + Sql.PERSON + ")", scope.projectId(), scope.projectId())
+                .append(" FROM events e " + Sql.MERGES + " WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ? AND e.event = 'Order Completed'",
+                        scope.projectId(), start, end);
+        double[] o = run(orders, control, result -> row(result, 4));
+        double[] n = run(newPersons(scope), control, result -> row(result, 1));
+        long days = java.time.temporal.ChronoUnit.DAYS.between(scope.from(), scope.to()) + 1;
+        long sessions = a.sessions();
+        return new MetricValues(a.pageViews(), a.visitors(), a.activePersons(), sessions,
+                sessions == 0 ? 0 : a.sessionMicros() / 1_000_000d / sessions, sessions == 0 ? 0 : (double) a.bounces() / sessions,
+                (double) a.personDays() / days, a.weeklyActive(), a.monthlyActive(), (long) n[0], (long) o[0], (long) o[1], o[2], (long) o[3]);
+    }
+
+    private static Sql newPersons(Scope scope) {
+        return new Sql().append("SELECT count(*) FROM (" + PEOPLE + ") WHERE first_ts >= ? AND first_ts < ?",
+                scope.projectId(), scope.start(), scope.end());
+    }
+
+    /** Every metric in DuckDB. */
+    MetricValues metricsBySql(Scope scope, QueryControl control) {
+        Instant start = scope.start();
+        Instant end = scope.end();
+        Instant monthStart = scope.to().minusDays(29).atStartOfDay(scope.zone()).toInstant();
+        Instant weekStart = scope.to().minusDays(6).atStartOfDay(scope.zone()).toInstant();
         String local = Sql.localTime("e.ts", scope.zone(), start, end);
         long days = java.time.temporal.ChronoUnit.DAYS.between(scope.from(), scope.to()) + 1;
         String range = " FROM events e " + Sql.MERGES + " WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ?";
@@ -461,12 +506,10 @@ final class DuckDbEventAnalytics implements EventAnalytics {
                                 scope.projectId(), monthStart, end)
                 : new Sql().append("SELECT count(DISTINCT " + Sql.PERSON + ") FILTER (e.ts >= ?), count(DISTINCT " + Sql.PERSON + ")", weekStart)
                         .append(range, scope.projectId(), monthStart, end);
-        Sql newPersons = new Sql().append("SELECT count(*) FROM (" + PEOPLE + ") WHERE first_ts >= ? AND first_ts < ?",
-                scope.projectId(), start, end);
         double[] c = run(counts, control, result -> row(result, 8));
         double[] s = run(sessions, control, result -> row(result, 3));
         double[] a = run(active, control, result -> row(result, 2));
-        double[] n = run(newPersons, control, result -> row(result, 1));
+        double[] n = run(newPersons(scope), control, result -> row(result, 1));
         long sessionCount = (long) s[0];
         return new MetricValues((long) c[0], (long) c[1], (long) c[2], sessionCount,
                 sessionCount == 0 ? 0 : s[1] / 1_000_000d / sessionCount, sessionCount == 0 ? 0 : s[2] / sessionCount,

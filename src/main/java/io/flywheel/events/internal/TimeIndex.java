@@ -98,7 +98,8 @@ final class TimeIndex implements AutoCloseable {
                     ResultSet result = statement.executeQuery("SELECT project_id, event, count(*) FROM events GROUP BY ALL ORDER BY 1, 2")) {
                 while (result.next()) {
                     names.computeIfAbsent(result.getLong(1), project -> new ArrayList<>()).add(result.getString(2));
-                    counts.merge(result.getLong(1), result.getLong(3), Long::sum);
+                    // each event is in its name's family and in the family of all events
+                    counts.merge(result.getLong(1), 2 * result.getLong(3), Long::sum);
                 }
             }
             try (Statement statement = reader.createStatement();
@@ -151,8 +152,11 @@ final class TimeIndex implements AutoCloseable {
             try {
                 Map<String, TimeRun> runs = new HashMap<>();
                 for (String name : entry.getValue()) {
-                    runs.put(name, read(reader, entry.getKey(), name));
+                    runs.put(name, read(reader, "SELECT person_id, epoch_us(ts) FROM events WHERE project_id = ? AND event = ?",
+                            entry.getKey(), name));
                 }
+                TimeRun all = read(reader, "SELECT person_id, epoch_us(ts) * 2 + CASE WHEN type IN ('page', 'screen') THEN 1 ELSE 0 END "
+                        + "FROM events WHERE project_id = ?", entry.getKey(), null);
                 Map<Integer, Integer> roots = new HashMap<>();
                 try (PreparedStatement statement = reader.prepareStatement("SELECT person_id, root_id FROM person_merges WHERE project_id = ?")) {
                     statement.setLong(1, entry.getKey());
@@ -162,7 +166,7 @@ final class TimeIndex implements AutoCloseable {
                         }
                     }
                 }
-                long size = project.loaded(runs, new Roots(roots));
+                long size = project.loaded(runs, all, new Roots(roots));
                 loadedEntries += size;
                 entries.addAndGet(size);
             }
@@ -180,15 +184,16 @@ final class TimeIndex implements AutoCloseable {
         }
     }
 
-    private static TimeRun read(Connection reader, long projectId, String name) throws SQLException {
+    /** Reads (person, value) rows of {@code sql}, bound to the project and, unless null, the name. */
+    private static TimeRun read(Connection reader, String sql, long projectId, String name) throws SQLException {
         int[] persons = new int[1 << 12];
         long[] times = new long[1 << 12];
         int size = 0;
-        try (DuckDBPreparedStatement statement = reader
-                .prepareStatement("SELECT person_id, epoch_us(ts) FROM events WHERE project_id = ? AND event = ?")
-                .unwrap(DuckDBPreparedStatement.class)) {
+        try (DuckDBPreparedStatement statement = reader.prepareStatement(sql).unwrap(DuckDBPreparedStatement.class)) {
             statement.setLong(1, projectId);
-            statement.setString(2, name);
+            if (name != null) {
+                statement.setString(2, name);
+            }
             try (DuckDBChunkedResult result = statement.query()) {
                 while (result.nextChunk()) {
                     DuckDBDataChunkReader chunk = result.chunk();
@@ -245,8 +250,8 @@ final class TimeIndex implements AutoCloseable {
             if (project.disabled) {
                 return;
             }
-            if (entries.addAndGet(list.size()) > maxEntries) {
-                entries.addAndGet(-list.size());
+            if (entries.addAndGet(2L * list.size()) > maxEntries) {
+                entries.addAndGet(-2L * list.size());
                 log.warn("The time index reached its budget of {} entries: project {}'s funnels are answered by SQL from now on "
                         + "(raise the heap to keep them indexed)", maxEntries, projectId);
                 disable(project);
@@ -413,10 +418,13 @@ final class TimeIndex implements AutoCloseable {
         static final NameState EMPTY = new NameState(List.of(), new int[0], new long[0], 0);
     }
 
-    /** What a query reads of a project: every name's state and the merges, all as of one moment. */
-    record Snapshot(Map<String, NameState> names, Roots roots) {
+    /**
+     * What a query reads of a project, all as of one moment: every name's state, the state of all
+     * events (values {@code time << 1 | 1 for page and screen calls}) and the merges.
+     */
+    record Snapshot(Map<String, NameState> names, NameState all, Roots roots) {
 
-        static final Snapshot EMPTY = new Snapshot(Map.of(), Roots.EMPTY);
+        static final Snapshot EMPTY = new Snapshot(Map.of(), NameState.EMPTY, Roots.EMPTY);
 
         NameState name(String name) {
             return names.getOrDefault(name, NameState.EMPTY);
@@ -467,6 +475,8 @@ final class TimeIndex implements AutoCloseable {
         volatile boolean disabled;
         volatile Snapshot snapshot = Snapshot.EMPTY;
         private final Map<String, NameTimes> names = new HashMap<>();
+        /** Every event, its value {@code time << 1 | page}: sessions, active persons and page views. */
+        private NameTimes all = new NameTimes(null);
         private Roots roots = Roots.EMPTY;
         /** Merges and deletions while loading, applied to the loaded snapshot in order. */
         private final List<Object> pending = new ArrayList<>();
@@ -482,9 +492,11 @@ final class TimeIndex implements AutoCloseable {
             List<NameTimes> full = new ArrayList<>(1);
             for (Event event : events) {
                 NameTimes name = names.computeIfAbsent(event.event(), NameTimes::new);
-                name.add((int) event.personId(), micros(event.timestamp()));
+                long time = micros(event.timestamp());
+                name.add((int) event.personId(), time);
+                all.add((int) event.personId(), time << 1 | ("page".equals(event.type()) || "screen".equals(event.type()) ? 1 : 0));
             }
-            for (NameTimes name : names.values()) {
+            for (NameTimes name : families()) {
                 if (name.tailSize >= tailLimit && !name.compacting) {
                     name.compacting = true;
                     full.add(name);
@@ -508,7 +520,7 @@ final class TimeIndex implements AutoCloseable {
                 pending.add(removed);
             }
             long before = size();
-            for (NameTimes name : names.values()) {
+            for (NameTimes name : families()) {
                 name.generation++;
                 name.runs = name.runs.stream().map(run -> run.without(removed::contains)).filter(run -> run.size() > 0).toList();
                 int kept = 0;
@@ -539,9 +551,10 @@ final class TimeIndex implements AutoCloseable {
 
         /** Installs the runs and merges read from the pinned snapshot, then what happened meanwhile. */
         @SuppressWarnings("unchecked")
-        synchronized long loaded(Map<String, TimeRun> runs, Roots loadedRoots) {
+        synchronized long loaded(Map<String, TimeRun> runs, TimeRun allRun, Roots loadedRoots) {
             Roots merged = loadedRoots;
             Map<String, TimeRun> loadedRuns = new HashMap<>(runs);
+            TimeRun loadedAll = allRun;
             for (Object operation : pending) {
                 if (operation instanceof int[] merge) {
                     merged = merged.merge(merge[0], merge[1]);
@@ -549,6 +562,7 @@ final class TimeIndex implements AutoCloseable {
                 else {
                     Set<Integer> removed = (Set<Integer>) operation;
                     loadedRuns.replaceAll((name, run) -> run.without(removed::contains));
+                    loadedAll = loadedAll.without(removed::contains);
                     merged = merged.without(removed);
                 }
             }
@@ -565,6 +579,13 @@ final class TimeIndex implements AutoCloseable {
                     all.addAll(times.runs);
                     times.runs = List.copyOf(all);
                 }
+            }
+            if (loadedAll.size() > 0) {
+                List<TimeRun> withAll = new ArrayList<>(all.runs.size() + 1);
+                withAll.add(loadedAll);
+                withAll.addAll(all.runs);
+                all.runs = List.copyOf(withAll);
+                size += loadedAll.size();
             }
             roots = merged;
             ready = true;
@@ -621,6 +642,7 @@ final class TimeIndex implements AutoCloseable {
         synchronized long clear() {
             long before = size();
             names.clear();
+            all = new NameTimes(null);
             roots = Roots.EMPTY;
             snapshot = Snapshot.EMPTY;
             return before;
@@ -628,16 +650,24 @@ final class TimeIndex implements AutoCloseable {
 
         private long size() {
             long size = 0;
-            for (NameTimes name : names.values()) {
+            for (NameTimes name : families()) {
                 size += name.size();
             }
             return size;
         }
 
+        /** Every name's family and the family of all events. */
+        private List<NameTimes> families() {
+            List<NameTimes> families = new ArrayList<>(names.size() + 1);
+            families.addAll(names.values());
+            families.add(all);
+            return families;
+        }
+
         private void publish() {
             Map<String, NameState> states = new HashMap<>(names.size() * 2);
             names.forEach((key, name) -> states.put(key, name.state()));
-            snapshot = new Snapshot(states, roots);
+            snapshot = new Snapshot(states, all.state(), roots);
         }
     }
 }
