@@ -178,6 +178,32 @@ class TimeIndexFunnelTests {
     }
 
     @Test
+    void theLoadReadsASnapshotPinnedBeforeLaterWrites() throws Exception {
+        // what the load relies on: a reader with auto-commit off keeps the snapshot of its first statement
+        file = TestApplication.freshDataDir().resolve("events.duckdb");
+        store = open();
+        appendBatches(5);
+        try (java.sql.Connection reader = store.reader(); java.sql.Statement statement = reader.createStatement()) {
+            reader.setAutoCommit(false);
+            long before;
+            try (java.sql.ResultSet result = statement.executeQuery("SELECT count(*) FROM events")) {
+                result.next();
+                before = result.getLong(1);
+            }
+            appendBatches(5);
+            try (java.sql.ResultSet result = statement.executeQuery("SELECT count(*) FROM events")) {
+                result.next();
+                assertThat(result.getLong(1)).isEqualTo(before);
+            }
+            reader.rollback();
+            try (java.sql.ResultSet result = statement.executeQuery("SELECT count(*) FROM events")) {
+                result.next();
+                assertThat(result.getLong(1)).isGreaterThan(before);
+            }
+        }
+    }
+
+    @Test
     void aDeletedPersonLeavesNothingInTheIndex() {
         file = TestApplication.freshDataDir().resolve("events.duckdb");
         store = open();
