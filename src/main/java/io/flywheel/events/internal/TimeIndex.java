@@ -60,7 +60,7 @@ final class TimeIndex implements AutoCloseable {
     private final AtomicLong entries = new AtomicLong();
     private final ExecutorService worker;
     private final CountDownLatch loaded = new CountDownLatch(1);
-    private volatile Connection snapshot;
+    private volatile java.sql.Statement loadingStatement;
     private volatile boolean pinned;
     private volatile boolean closed;
 
@@ -127,14 +127,12 @@ final class TimeIndex implements AutoCloseable {
             }
             projects.put(project.getKey(), times);
         }
-        snapshot = reader;
         pinned = true;
         worker.execute(() -> {
             try {
                 loadAll(reader, names);
             }
             finally {
-                snapshot = null;
                 close(reader);
                 loaded.countDown();
             }
@@ -185,11 +183,15 @@ final class TimeIndex implements AutoCloseable {
     }
 
     /** Reads (person, value) rows of {@code sql}, bound to the project and, unless null, the name. */
-    private static TimeRun read(Connection reader, String sql, long projectId, String name) throws SQLException {
+    private TimeRun read(Connection reader, String sql, long projectId, String name) throws SQLException {
         int[] persons = new int[1 << 12];
         long[] times = new long[1 << 12];
         int size = 0;
         try (DuckDBPreparedStatement statement = reader.prepareStatement(sql).unwrap(DuckDBPreparedStatement.class)) {
+            loadingStatement = statement;
+            if (closed) {
+                throw new SQLException("the store is closing");
+            }
             statement.setLong(1, projectId);
             if (name != null) {
                 statement.setString(2, name);
@@ -338,10 +340,10 @@ final class TimeIndex implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Connection reader = snapshot;
-        if (reader != null) {
+        java.sql.Statement statement = loadingStatement;
+        if (statement != null) {
             try {
-                reader.abort(Runnable::run);
+                statement.cancel();
             }
             catch (SQLException | RuntimeException ignored) {
                 // closing anyway
