@@ -303,6 +303,9 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 throw new EventStoreException("opening a reader for the time index failed: " + e.getMessage(), e);
             }
         }
+        else {
+            index.skipLoad();
+        }
         return index;
     }
 

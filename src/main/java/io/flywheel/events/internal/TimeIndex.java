@@ -221,6 +221,11 @@ final class TimeIndex implements AutoCloseable {
         return TimeRun.of(persons, times, size);
     }
 
+    /** Marks the start-up load as done without loading anything (the index is off). */
+    void skipLoad() {
+        loaded.countDown();
+    }
+
     /** Waits until the start-up load has finished (for benchmarks and tests); false on time-out. */
     boolean awaitLoaded(long timeout, TimeUnit unit) throws InterruptedException {
         return loaded.await(timeout, unit);
