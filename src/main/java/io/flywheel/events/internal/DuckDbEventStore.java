@@ -479,7 +479,8 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         }
     }
 
-    private static long micros(Instant instant) {
+    /** Microseconds since the epoch, as DuckDB keeps timestamps. */
+    static long micros(Instant instant) {
         return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
     }
 

@@ -9,8 +9,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.zone.ZoneOffsetTransition;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,16 +32,8 @@ final class IndexedActivity {
     private IndexedActivity() {
     }
 
-    /** The zone's offset when it stays the same over {@code [from, to)}; null otherwise (daylight saving). */
-    static ZoneOffset fixedOffset(ZoneId zone, Instant from, Instant to) {
-        ZoneOffset offset = zone.getRules().getOffset(from);
-        ZoneOffsetTransition next = zone.getRules().nextTransition(from);
-        boolean fixed = zone.getRules().getOffset(to).equals(offset) && (next == null || next.getInstant().isAfter(to));
-        return fixed ? offset : null;
-    }
-
     private static boolean inLimits(Instant from, Instant to) {
-        return TimeIndex.micros(from) > -TIME_LIMIT && TimeIndex.micros(to) < TIME_LIMIT;
+        return DuckDbEventStore.micros(from) > -TIME_LIMIT && DuckDbEventStore.micros(to) < TIME_LIMIT;
     }
 
     /** Whether the index answers the trend: counts, uniques or (of every event) sessions, no filters, no breakdown, one offset. */
@@ -55,7 +45,7 @@ final class IndexedActivity {
         };
         Scope scope = spec.scope();
         return measure && spec.filters().isEmpty() && spec.breakdown() == null && inLimits(scope.start(), scope.end())
-                && fixedOffset(scope.zone(), scope.start(), scope.end()) != null;
+                && Sql.fixedOffset(scope.zone(), scope.start(), scope.end()) != null;
     }
 
     // ------------------------------------------------------------ trend
@@ -68,9 +58,9 @@ final class IndexedActivity {
     static List<TrendRow> trend(TimeIndex.Snapshot snapshot, TrendSpec spec, BooleanSupplier cancelled, Executor executor,
             int parallelism, long parallelEntries) {
         Scope scope = spec.scope();
-        long offset = fixedOffset(scope.zone(), scope.start(), scope.end()).getTotalSeconds() * 1_000_000L;
-        long start = TimeIndex.micros(scope.start());
-        long end = TimeIndex.micros(scope.end());
+        long offset = Sql.fixedOffset(scope.zone(), scope.start(), scope.end()).getTotalSeconds() * 1_000_000L;
+        long start = DuckDbEventStore.micros(scope.start());
+        long end = DuckDbEventStore.micros(scope.end());
         Buckets buckets = new Buckets(spec.interval(), scope, offset, start);
         boolean any = spec.event().equals(TrendSpec.ANY_EVENT);
         // the family of all events keeps a page flag below the time
@@ -207,18 +197,18 @@ final class IndexedActivity {
      * earlier of the scope's start and the 30-day window's start).
      */
     static boolean answersActivity(ZoneId zone, Instant from, Instant end) {
-        return inLimits(from, end) && fixedOffset(zone, from, end) != null;
+        return inLimits(from, end) && Sql.fixedOffset(zone, from, end) != null;
     }
 
     static Activity activity(TimeIndex.Snapshot snapshot, ZoneId zone, Instant from, Instant start, Instant weekStart, Instant monthStart,
             Instant end, BooleanSupplier cancelled, Executor executor, int parallelism, long parallelEntries) {
-        long offset = fixedOffset(zone, from, end).getTotalSeconds() * 1_000_000L;
-        PersonScan scan = new PersonScan(1, 0, TimeIndex.micros(from), TimeIndex.micros(end) - 1);
+        long offset = Sql.fixedOffset(zone, from, end).getTotalSeconds() * 1_000_000L;
+        PersonScan scan = new PersonScan(1, 0, DuckDbEventStore.micros(from), DuckDbEventStore.micros(end) - 1);
         List<PersonScan.Source> sources = new ArrayList<>();
         scan.addSources(snapshot.all(), 0, sources);
-        long startMicros = TimeIndex.micros(start);
-        long weekMicros = TimeIndex.micros(weekStart);
-        long monthMicros = TimeIndex.micros(monthStart);
+        long startMicros = DuckDbEventStore.micros(start);
+        long weekMicros = DuckDbEventStore.micros(weekStart);
+        long monthMicros = DuckDbEventStore.micros(monthStart);
         List<ActivityCounter> counters = scan.scan(sources, snapshot.roots(),
                 () -> new ActivityCounter(offset, startMicros, weekMicros, monthMicros), executor, parallelism, parallelEntries, cancelled);
         long[] sum = new long[9];

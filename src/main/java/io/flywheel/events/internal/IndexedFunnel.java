@@ -33,8 +33,8 @@ final class IndexedFunnel {
                 return false;
             }
         }
-        long start = TimeIndex.micros(spec.scope().start());
-        long last = TimeIndex.micros(spec.scope().end().plus(spec.window()));
+        long start = DuckDbEventStore.micros(spec.scope().start());
+        long last = DuckDbEventStore.micros(spec.scope().end().plus(spec.window()));
         return start > -TIME_LIMIT && last < TIME_LIMIT;
     }
 
@@ -47,9 +47,9 @@ final class IndexedFunnel {
     static FunnelResult run(TimeIndex.Snapshot snapshot, FunnelSpec spec, BooleanSupplier cancelled, Executor executor, int parallelism,
             long parallelEntries) {
         int steps = spec.steps().size();
-        long start = TimeIndex.micros(spec.scope().start());
-        long end = TimeIndex.micros(spec.scope().end());
-        long last = TimeIndex.micros(spec.scope().end().plus(spec.window()));
+        long start = DuckDbEventStore.micros(spec.scope().start());
+        long end = DuckDbEventStore.micros(spec.scope().end());
+        long last = DuckDbEventStore.micros(spec.scope().end().plus(spec.window()));
         long window = spec.window().toNanos() / 1_000;
         PersonScan scan = new PersonScan(0, MASK_BITS, start, last);
         List<PersonScan.Source> sources = new ArrayList<>();

@@ -177,10 +177,16 @@ final class Sql {
      * UTC hours fall exactly into its local days.
      */
     static boolean wholeHourOffset(ZoneId zone, Instant from, Instant to) {
+        ZoneOffset offset = fixedOffset(zone, from, to);
+        return offset != null && offset.getTotalSeconds() % 3600 == 0;
+    }
+
+    /** The zone's offset when it stays the same from {@code from} to {@code to}; null when it changes (daylight saving). */
+    static ZoneOffset fixedOffset(ZoneId zone, Instant from, Instant to) {
         ZoneOffset offset = zone.getRules().getOffset(from);
         ZoneOffsetTransition next = zone.getRules().nextTransition(from);
-        return offset.getTotalSeconds() % 3600 == 0 && zone.getRules().getOffset(to).equals(offset)
-                && (next == null || next.getInstant().isAfter(to));
+        boolean fixed = zone.getRules().getOffset(to).equals(offset) && (next == null || next.getInstant().isAfter(to));
+        return fixed ? offset : null;
     }
 
     /**
@@ -189,9 +195,8 @@ final class Sql {
      * which costs far more per row.
      */
     static String localTime(String column, ZoneId zone, Instant from, Instant to) {
-        ZoneOffset offset = zone.getRules().getOffset(from);
-        ZoneOffsetTransition next = zone.getRules().nextTransition(from);
-        if (zone.getRules().getOffset(to).equals(offset) && (next == null || next.getInstant().isAfter(to))) {
+        ZoneOffset offset = fixedOffset(zone, from, to);
+        if (offset != null) {
             return "(" + column + " + INTERVAL " + offset.getTotalSeconds() + " SECOND)";
         }
         return "timezone('" + zone.getId().replace("'", "") + "', timezone('UTC', " + column + "))";

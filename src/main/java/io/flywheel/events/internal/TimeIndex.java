@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -373,10 +372,6 @@ final class TimeIndex implements AutoCloseable {
         }
     }
 
-    static long micros(Instant instant) {
-        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
-    }
-
     // ------------------------------------------------------------ state
 
     /** Raw person → root for merged persons; {@code merged} marks every person on either side of a merge. */
@@ -499,7 +494,7 @@ final class TimeIndex implements AutoCloseable {
             List<NameTimes> full = new ArrayList<>(1);
             for (Event event : events) {
                 NameTimes name = names.computeIfAbsent(event.event(), NameTimes::new);
-                long time = micros(event.timestamp());
+                long time = DuckDbEventStore.micros(event.timestamp());
                 name.add((int) event.personId(), time);
                 all.add((int) event.personId(), time << 1 | ("page".equals(event.type()) || "screen".equals(event.type()) ? 1 : 0));
             }
