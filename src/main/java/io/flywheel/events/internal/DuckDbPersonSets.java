@@ -48,10 +48,16 @@ final class DuckDbPersonSets implements PersonSets {
 
     private final DuckDbEventStore store;
     private final DuckDbPersons persons;
+    /** How many incremental refreshes read events from the time index (for tests). */
+    private final java.util.concurrent.atomic.AtomicLong indexedCopies = new java.util.concurrent.atomic.AtomicLong();
 
     DuckDbPersonSets(DuckDbEventStore store) {
         this.store = store;
         this.persons = new DuckDbPersons(store);
+    }
+
+    long indexedCopies() {
+        return indexedCopies.get();
     }
 
     // ---------------------------------------------------------------- evaluating
@@ -108,7 +114,7 @@ final class DuckDbPersonSets implements PersonSets {
             }
             else {
                 Evaluation evaluation = onlyPersons == null ? new Evaluation(store, audience, reader, rules)
-                        : new Evaluation(store, audience, reader, rules, onlyPersons);
+                        : new Evaluation(store, audience, reader, rules, onlyPersons, indexedCopies);
                 evaluation.precomputeRfm();
                 log.debug("Refresh of {} sets for {} persons prepared in {} ms", rules.size(), onlyPersons == null ? "all" : onlyPersons.size(),
                         (System.nanoTime() - started) / 1_000_000);
@@ -238,8 +244,8 @@ final class DuckDbPersonSets implements PersonSets {
         }
 
         /** Only the given persons. */
-        Evaluation(DuckDbEventStore store, Audience audience, Connection reader, List<SetRule> rules, Collection<Long> onlyPersons)
-                throws SQLException {
+        Evaluation(DuckDbEventStore store, Audience audience, Connection reader, List<SetRule> rules, Collection<Long> onlyPersons,
+                java.util.concurrent.atomic.AtomicLong indexedCopies) throws SQLException {
             this.store = store;
             this.audience = audience;
             this.reader = reader;
@@ -286,8 +292,80 @@ final class DuckDbPersonSets implements PersonSets {
                 events.append(", e." + column);
             }
             events.append(" FROM events e JOIN dirty_members d ON d.person_id = e.person_id WHERE e.project_id = ?", projectId);
-            needs.filter(events);
+            TimeIndex.Snapshot snapshot = needs.filtered.contains(PersonCondition.ANY_EVENT) ? null : store.timeIndex().snapshot(projectId);
+            if (snapshot == null) {
+                needs.filter(events);
+                execute(events);
+                return;
+            }
+            // the names read without filters come from the time index; only the others (orders, filtered steps) are scanned
+            Map<String, Instant> scanned = needs.scanned();
+            if (scanned.isEmpty()) {
+                events.append(" AND FALSE");
+            }
+            else {
+                // a plain list as well, which the scan itself applies: the join then only sees rows of these names
+                events.append(" AND e.event IN (" + Sql.placeholders(scanned.size()) + ")", scanned.keySet().toArray());
+                EventNeeds.filter(events, scanned, null);
+            }
             execute(events);
+            copyIndexed(snapshot, needs.indexed(snapshot.names().keySet()));
+            indexedCopies.incrementAndGet();
+        }
+
+        /** Adds the dirty persons' events of the names from the time index to {@code dirty_events}. */
+        private void copyIndexed(TimeIndex.Snapshot snapshot, Map<String, Instant> names) throws SQLException {
+            if (names.isEmpty()) {
+                return;
+            }
+            long started = System.nanoTime();
+            List<long[]> rows = new ArrayList<>();
+            try (Statement statement = reader.createStatement();
+                    ResultSet result = statement.executeQuery("SELECT person_id, root FROM dirty_members ORDER BY person_id")) {
+                while (result.next()) {
+                    rows.add(new long[] {result.getLong(1), result.getLong(2)});
+                }
+            }
+            long[] personIds = new long[rows.size()];
+            long[] roots = new long[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                personIds[i] = rows.get(i)[0];
+                roots[i] = rows.get(i)[1];
+            }
+            List<IndexedPersonEvents.Need> needs = new ArrayList<>();
+            names.forEach((name, from) -> needs.add(new IndexedPersonEvents.Need(name,
+                    from.equals(EventNeeds.ALL_TIME) ? IndexedPersonEvents.ALL_TIME : DuckDbEventStore.micros(from))));
+            try (Statement statement = reader.createStatement()) {
+                statement.execute("CREATE TEMP TABLE dirty_names (code INTEGER, event VARCHAR)");
+                statement.execute("CREATE TEMP TABLE dirty_indexed (person BIGINT, person_id BIGINT, code INTEGER, ts TIMESTAMP)");
+            }
+            DuckDBConnection duck = reader.unwrap(DuckDBConnection.class);
+            try (DuckDBAppender appender = duck.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, "dirty_names")) {
+                for (int i = 0; i < needs.size(); i++) {
+                    appender.beginRow();
+                    appender.append(i);
+                    appender.append(needs.get(i).name());
+                    appender.endRow();
+                }
+            }
+            long copied;
+            try (DuckDBAppender appender = duck.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, "dirty_indexed")) {
+                copied = IndexedPersonEvents.copy(snapshot, needs, personIds, roots, (root, personId, code, micros) -> {
+                    appender.beginRow();
+                    appender.append(root);
+                    appender.append(personId);
+                    appender.append(code);
+                    appender.appendEpochMicros(micros);
+                    appender.endRow();
+                });
+            }
+            log.debug("{} ms: {} events of {} names for {} persons from the time index", (System.nanoTime() - started) / 1_000_000, copied,
+                    needs.size(), personIds.length);
+            execute(new Sql().append("INSERT INTO dirty_events (person, project_id, event, ts" + (ordersKept != null ? ", person_id" : "")
+                    + ") SELECT i.person, ?, n.event, i.ts" + (ordersKept != null ? ", i.person_id" : "")
+                    + " FROM dirty_indexed i JOIN dirty_names n ON n.code = i.code", audience.projectId()));
+            execute(new Sql().append("DROP TABLE dirty_indexed"));
+            execute(new Sql().append("DROP TABLE dirty_names"));
         }
 
         private Instant ordersFrom() {
@@ -501,13 +579,44 @@ final class DuckDbPersonSets implements PersonSets {
         /** Per event name ({@link PersonCondition#ANY_EVENT} for every name), the earliest time read. */
         private final Map<String, Instant> starts = new TreeMap<>();
         final java.util.SortedSet<String> columns = new java.util.TreeSet<>();
+        /** The names read with more than their time (a filter, the orders): these need the events table itself. */
+        final Set<String> filtered = new TreeSet<>();
 
         /** The completed orders from {@code from} on and every refund, with the columns RFM reads. */
         void orders(Instant from) {
             need("Order Completed", from);
             need("Order Refunded", ALL_TIME);
+            filtered.add("Order Completed");
+            filtered.add("Order Refunded");
             columns.add("order_id");
             columns.add("revenue");
+        }
+
+        /** The filtered names, each with the earliest time read of it (an "any event" condition included). */
+        Map<String, Instant> scanned() {
+            Map<String, Instant> scanned = new TreeMap<>();
+            for (String name : filtered) {
+                scanned.put(name, earliest(name));
+            }
+            return scanned;
+        }
+
+        /** Of the project's names, those read only for their time, each with the earliest time read. */
+        Map<String, Instant> indexed(Set<String> projectNames) {
+            boolean any = starts.containsKey(PersonCondition.ANY_EVENT);
+            Map<String, Instant> indexed = new TreeMap<>();
+            for (String name : projectNames) {
+                if (!filtered.contains(name) && (any || starts.containsKey(name))) {
+                    indexed.put(name, earliest(name));
+                }
+            }
+            return indexed;
+        }
+
+        private Instant earliest(String name) {
+            Instant own = starts.get(name);
+            Instant any = starts.get(PersonCondition.ANY_EVENT);
+            return own == null ? any : any == null || own.isBefore(any) ? own : any;
         }
 
         void add(PersonCondition condition, Audience audience) {
@@ -531,6 +640,9 @@ final class DuckDbPersonSets implements PersonSets {
 
         private void step(PersonCondition.Step step, Instant start) {
             need(step.event(), start);
+            if (!step.filters().isEmpty()) {
+                filtered.add(step.event());
+            }
             for (io.flywheel.events.EventFilter filter : step.filters()) {
                 String property = filter.property();
                 // a built-in property is the stored column of its name ($revenue: revenue), any other one is in the properties
@@ -558,12 +670,16 @@ final class DuckDbPersonSets implements PersonSets {
                 sql.append(" AND FALSE");
                 return;
             }
+            filter(sql, starts, starts.get(PersonCondition.ANY_EVENT));
+        }
+
+        /** Appends the condition keeping each name of {@code starts} from its start on, and every name from {@code any} on unless null. */
+        static void filter(Sql sql, Map<String, Instant> starts, Instant any) {
             Instant earliest = starts.values().stream().min(Instant::compareTo).orElseThrow();
             if (!earliest.equals(ALL_TIME)) {
                 // a plain lower bound as well: it skips whole row groups by their time range
                 sql.append(" AND e.ts >= ?", earliest);
             }
-            Instant any = starts.get(PersonCondition.ANY_EVENT);
             Map<Instant, List<String>> names = new TreeMap<>();
             starts.forEach((name, start) -> {
                 if (!name.equals(PersonCondition.ANY_EVENT) && (any == null || start.isBefore(any))) {

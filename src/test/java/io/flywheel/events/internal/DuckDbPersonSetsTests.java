@@ -81,9 +81,17 @@ class DuckDbPersonSetsTests {
     private PersonSets sets;
     private long arrivals;
 
+    /** The time index's budget: on here; {@link DuckDbPersonSetsWithoutIndexTests} runs every test with it off. */
+    long timeIndexEntries() {
+        return -1;
+    }
+
     @BeforeEach
-    void open() {
-        store = new DuckDbEventStore(new EventStoreProperties(TestApplication.freshDataDir().resolve("events.duckdb"), "256MB", 1));
+    void open() throws InterruptedException {
+        // tails of 4 entries: most events are in the index's sorted runs by the time a refresh reads them, the latest in a tail
+        store = new DuckDbEventStore(new EventStoreProperties(TestApplication.freshDataDir().resolve("events.duckdb"), "256MB", 1,
+                timeIndexEntries()), 4);
+        assertThat(store.timeIndex().awaitLoaded(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
         sets = new DuckDbPersonSets(store);
         store.apply(new IngestBatch(List.of(
                         touch(2, daysAgo(60), "WeChat"),
@@ -429,6 +437,29 @@ class DuckDbPersonSetsTests {
             store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(1, 5, 1, NOW)), "wal", 3));
             assertThat(store.updateTraits(1, 1, "{\"city\":null}", NOW)).isTrue();
         });
+    }
+
+    @Test
+    void incrementalRefreshReadingSomeNamesFromTheIndexAndFilteredOnesFromTheEvents() {
+        // orders with a revenue filter and product views with a property filter come from the events table, the other
+        // names (page views, identifies) of the "any event" conditions from the time index when it is on
+        List<PersonCondition> conditions = List.of(did(PersonCondition.ANY_EVENT, Count.atLeast(3), Window.lastDays(5)),
+                did(PersonCondition.ANY_EVENT, Count.atMost(1), Window.ever()), did("Page Viewed", Count.atLeast(1), Window.lastDays(4)),
+                did(ORDER, Count.atLeast(1), Window.lastDays(30), new EventFilter("revenue", EventFilter.Operator.GTE, List.of("100"))),
+                new Sequence(new Step("Product Viewed", List.of(new EventFilter("sku", EventFilter.Operator.IS_SET, List.of()))),
+                        new Step(ORDER, List.of()), Duration.ofHours(1), Window.lastDays(30)),
+                new All(List.of(BUYER, new Not(did("Page Viewed", Count.atLeast(2), Window.lastDays(60))))),
+                new Rfm(30, Set.of(), Range.all(), Range.all(), Range.all()));
+        long before = ((DuckDbPersonSets) sets).indexedCopies();
+        incrementalEqualsFull(conditions, () -> {
+            store.append(List.of(page(4, daysAgo(1)), page(4, daysAgo(2)), order(4, daysAgo(3), 150), page(3, daysAgo(0)),
+                    event(3, "track", "Product Viewed", null, daysAgo(2).minusSeconds(60), null, null, null, "{\"sku\":\"B\"}"),
+                    order(3, daysAgo(2), 20), page(1, daysAgo(70)), page(5, daysAgo(3))));
+            store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(1, 4, 5, NOW)), "wal", 3));
+        });
+        assertThat(((DuckDbPersonSets) sets).indexedCopies() - before).as("incremental refreshes that read the time index")
+                .isEqualTo(timeIndexEntries() == 0 ? 0 : 1);
+        assertThat(members(conditions.get(0))).as("5 now has 4's two page views and order, and its own page view").contains(5L);
     }
 
     @Test
