@@ -454,10 +454,11 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         }
         IndexedActivity.Activity a = indexed(control, () -> IndexedActivity.activity(snapshot, scope.zone(), from, start, weekStart,
                 monthStart, end, control::isCancelled, WALK, WALKERS, PersonScan.PARALLEL_ENTRIES));
-        // the refunded orders are read once (a scan of every event) and joined, rather than tested twice with IN
-        Sql orders = new Sql().append("WITH refunded AS (SELECT DISTINCT order_id FROM events WHERE project_id = ? "
+        // from the orders table, not every event; the refunded orders are read once and joined, rather than tested twice with IN
+        String table = store.orderEvents();
+        Sql orders = new Sql().append("WITH refunded AS (SELECT DISTINCT order_id FROM " + table + " WHERE project_id = ? "
                         + "AND event = 'Order Refunded' AND order_id IS NOT NULL), "
-                        + "o AS (SELECT e.revenue, " + Sql.PERSON + " AS person, r.order_id IS NOT NULL AS refunded FROM events e " + Sql.MERGES
+                        + "o AS (SELECT e.revenue, " + Sql.PERSON + " AS person, r.order_id IS NOT NULL AS refunded FROM " + table + " e " + Sql.MERGES
                         + " LEFT JOIN refunded r ON r.order_id = e.order_id", scope.projectId())
                 .append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ? AND e.event = 'Order Completed') ", scope.projectId(), start, end)
                 .append("SELECT count(*), count(*) FILTER (refunded), coalesce(sum(revenue) FILTER (NOT refunded), 0), count(DISTINCT person) FROM o");
@@ -575,7 +576,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
 
     @Override
     public void rfm(Scope scope, QueryControl control, java.util.function.Consumer<RfmScore> consumer) {
-        Sql sql = rfmScores(scope);
+        Sql sql = rfmScores(scope, store.orderEvents());
         run(sql, control, result -> {
             while (result.next()) {
                 consumer.accept(new RfmScore(result.getLong(1), result.getString(2), result.getLong(3), result.getLong(4), result.getDouble(5),
@@ -590,11 +591,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
      * Columns: person, user_id, recency, frequency, monetary, r, f, m, recency_above, frequency_above,
      * monetary_above. Person sets evaluate RFM conditions with the same statement.
      */
-    static Sql rfmScores(Scope scope) {
-        return rfmScores(scope, "events");
-    }
-
-    /** The same over another relation with the columns of {@code events} that it reads (orders and refunds copied once). */
+    /** Over a relation with the columns of {@code events} that it reads and at least every order and refund (events, order_events, a copy). */
     static Sql rfmScores(Scope scope, String events) {
         String local = Sql.localTime("last_ts", scope.zone(), scope.start(), scope.end());
         Sql sql = new Sql();

@@ -291,15 +291,18 @@ final class DuckDbPersonSets implements PersonSets {
             for (String column : needs.columns) {
                 events.append(", e." + column);
             }
-            events.append(" FROM events e JOIN dirty_members d ON d.person_id = e.person_id WHERE e.project_id = ?", projectId);
             TimeIndex.Snapshot snapshot = needs.filtered.contains(PersonCondition.ANY_EVENT) ? null : store.timeIndex().snapshot(projectId);
+            // the names read without filters come from the time index; only the others (orders, filtered steps) are scanned,
+            // from the orders table when they are orders and refunds only
+            Map<String, Instant> scanned = snapshot == null ? needs.starts : needs.scanned();
+            String table = !scanned.containsKey(PersonCondition.ANY_EVENT) && DuckDbEventStore.ORDER_NAMES.containsAll(scanned.keySet())
+                    ? store.orderEvents() : "events";
+            events.append(" FROM " + table + " e JOIN dirty_members d ON d.person_id = e.person_id WHERE e.project_id = ?", projectId);
             if (snapshot == null) {
                 needs.filter(events);
                 execute(events);
                 return;
             }
-            // the names read without filters come from the time index; only the others (orders, filtered steps) are scanned
-            Map<String, Instant> scanned = needs.scanned();
             if (scanned.isEmpty()) {
                 events.append(" AND FALSE");
             }
@@ -337,7 +340,8 @@ final class DuckDbPersonSets implements PersonSets {
                     from.equals(EventNeeds.ALL_TIME) ? IndexedPersonEvents.ALL_TIME : DuckDbEventStore.micros(from))));
             try (Statement statement = reader.createStatement()) {
                 statement.execute("CREATE TEMP TABLE dirty_names (code INTEGER, event VARCHAR)");
-                statement.execute("CREATE TEMP TABLE dirty_indexed (person BIGINT, person_id BIGINT, code INTEGER, ts TIMESTAMP)");
+                // no raw person id: the kept orders, the only reader of it, take orders and refunds from the scan
+                statement.execute("CREATE TEMP TABLE dirty_indexed (person BIGINT, code INTEGER, ts TIMESTAMP)");
             }
             DuckDBConnection duck = reader.unwrap(DuckDBConnection.class);
             try (DuckDBAppender appender = duck.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, "dirty_names")) {
@@ -353,7 +357,6 @@ final class DuckDbPersonSets implements PersonSets {
                 copied = IndexedPersonEvents.copy(snapshot, needs, personIds, roots, (root, personId, code, micros) -> {
                     appender.beginRow();
                     appender.append(root);
-                    appender.append(personId);
                     appender.append(code);
                     appender.appendEpochMicros(micros);
                     appender.endRow();
@@ -361,9 +364,8 @@ final class DuckDbPersonSets implements PersonSets {
             }
             log.debug("{} ms: {} events of {} names for {} persons from the time index", (System.nanoTime() - started) / 1_000_000, copied,
                     needs.size(), personIds.length);
-            execute(new Sql().append("INSERT INTO dirty_events (person, project_id, event, ts" + (ordersKept != null ? ", person_id" : "")
-                    + ") SELECT i.person, ?, n.event, i.ts" + (ordersKept != null ? ", i.person_id" : "")
-                    + " FROM dirty_indexed i JOIN dirty_names n ON n.code = i.code", audience.projectId()));
+            execute(new Sql().append("INSERT INTO dirty_events (person, project_id, event, ts) SELECT i.person, ?, n.event, i.ts "
+                    + "FROM dirty_indexed i JOIN dirty_names n ON n.code = i.code", audience.projectId()));
             execute(new Sql().append("DROP TABLE dirty_indexed"));
             execute(new Sql().append("DROP TABLE dirty_names"));
         }
@@ -492,7 +494,8 @@ final class DuckDbPersonSets implements PersonSets {
          */
         private void rebuildOrders() throws SQLException {
             long projectId = audience.projectId();
-            execute(new Sql().append("CREATE TEMP TABLE rfm_copy AS SELECT project_id, event, person_id, ts, order_id, revenue FROM events "
+            execute(new Sql().append("CREATE TEMP TABLE rfm_copy AS SELECT project_id, event, person_id, ts, order_id, revenue FROM "
+                    + store.orderEvents() + " "
                     + "WHERE project_id = ? AND (event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?))", projectId, ordersFrom));
             store.inTransaction("keeping the orders for RFM", reader, connection -> {
                 execute(new Sql().append("DELETE FROM rfm_orders WHERE project_id = ?", projectId));

@@ -84,6 +84,60 @@ class DuckDbEventStoreTests {
     }
 
     @Test
+    void orderEventsHoldEveryOrderAndRefundOfTheEventsThroughWritesDeletionsAndAnOldFile() throws java.sql.SQLException {
+        Instant day = Instant.parse("2026-05-10T03:00:00Z");
+        store.append(List.of(event(9, 1, "Order Completed", day), event(9, 1, "Product Viewed", day), event(9, 2, "Order Refunded", day),
+                event(9, 3, "Order Completed", day), event(10, 1, "Order Completed", day)));
+        store.apply(new IngestBatch(List.of(event(9, 4, "Order Completed", day), event(9, 4, "Signed Up", day)), List.of(),
+                List.of(new PersonMerge(9, 4, 3, day)), "wal", 1));
+        // the order of a failed batch is in neither table
+        assertThatThrownBy(() -> store.apply(new IngestBatch(List.of(event(9, 5, "Order Completed", day)), List.of(),
+                List.of(new PersonMerge(9, 6, 7, Instant.MAX)), "wal", 2))).isInstanceOf(RuntimeException.class);
+        assertThat(orders()).isEqualTo(orderRowsOfEvents()).isEqualTo(5);
+        assertThat(sameRows()).isTrue();
+
+        store.deletePerson(9, 4).orElseThrow();
+        assertThat(orders()).as("3 and 4 (merged) deleted").isEqualTo(3).isEqualTo(orderRowsOfEvents());
+        store.deleteProject(10);
+        assertThat(orders()).isEqualTo(2).isEqualTo(orderRowsOfEvents());
+        assertThat(sameRows()).isTrue();
+
+        // a file from before the table gets it filled from its events when it opens
+        try (java.sql.Connection connection = store.reader(); java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE order_events");
+        }
+        store.close();
+        store = new DuckDbEventStore(new EventStoreProperties(file, "256MB", 1));
+        assertThat(orders()).isEqualTo(2);
+        assertThat(sameRows()).isTrue();
+        store.append(List.of(event(9, 8, "Order Refunded", day)));
+        assertThat(orders()).isEqualTo(3).isEqualTo(orderRowsOfEvents());
+    }
+
+    private long orders() throws java.sql.SQLException {
+        return single("SELECT count(*) FROM order_events");
+    }
+
+    private long orderRowsOfEvents() throws java.sql.SQLException {
+        return single("SELECT count(*) FROM events WHERE event IN ('Order Completed', 'Order Refunded')");
+    }
+
+    /** Every column of every order row, both ways. */
+    private boolean sameRows() throws java.sql.SQLException {
+        String events = "SELECT * FROM events WHERE event IN ('Order Completed', 'Order Refunded')";
+        return single("SELECT (SELECT count(*) FROM (" + events + " EXCEPT ALL SELECT * FROM order_events)) "
+                + "+ (SELECT count(*) FROM (SELECT * FROM order_events EXCEPT ALL " + events + "))") == 0;
+    }
+
+    private long single(String sql) throws java.sql.SQLException {
+        try (java.sql.Connection connection = store.reader(); java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    @Test
     void deletingAProjectLeavesTheOthers() {
         store.append(List.of(event(4, 1, "A", Instant.now()), event(5, 1, "A", Instant.now())));
         store.deleteProject(4);

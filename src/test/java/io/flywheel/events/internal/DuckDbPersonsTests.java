@@ -262,7 +262,8 @@ class DuckDbPersonsTests {
         assertThat(deleted.personIds()).containsExactly(1L, 2L);
         assertThat(deleted.distinctIds()).containsExactlyInAnyOrder("anon-1", "anon-2", "u-1");
         assertThat(deleted.events()).isEqualTo(7);
-        for (String table : List.of("events", "identities", "persons", "person_merges", "person_hours", "person_sets", "person_stages")) {
+        for (String table : List.of("events", "order_events", "identities", "persons", "person_merges", "person_hours", "person_sets",
+                "person_stages")) {
             assertThat(rows("SELECT count(*) FROM " + table + " WHERE project_id = 1 AND person_id IN (1, 2)")).as(table).isZero();
         }
         assertThat(rows("SELECT count(*) FROM person_sets WHERE project_id = 1 AND person_id = 3")).as("others' memberships").isOne();
