@@ -28,7 +28,10 @@ final class ConditionSql {
      * spread over every block of the events, so reading their user ids means decoding the whole
      * column.
      */
-    static final String ORDERS = "(SELECT project_id, event, person_id, ts, order_id, revenue, CAST(NULL AS VARCHAR) AS user_id FROM events)";
+    /** The orders and refunds RFM conditions rank when the call did not score them already, from {@code table}. */
+    static String orders(String table) {
+        return "(SELECT project_id, event, person_id, ts, order_id, revenue, CAST(NULL AS VARCHAR) AS user_id FROM " + table + ")";
+    }
 
     /** The universe of every root of the project. */
     static final String EVERYONE = "everyone";
@@ -39,10 +42,11 @@ final class ConditionSql {
      * {@code members}), the sets being refreshed in the same
      * call (key to table), and precomputed RFM scores (window days to table).
      */
-    record Sources(String events, String person, String members, Map<String, String> freshSets, Map<Integer, String> rfm) {
+    record Sources(String events, String person, String members, Map<String, String> freshSets, Map<Integer, String> rfm, String orders) {
 
-        static Sources full() {
-            return new Sources("events e " + Sql.MERGES, Sql.PERSON, "members", Map.of(), Map.of());
+        /** Every event; RFM conditions rank the orders of {@code orderEvents} (the store's {@code order_events}). */
+        static Sources full(String orderEvents) {
+            return new Sources("events e " + Sql.MERGES, Sql.PERSON, "members", Map.of(), Map.of(), orderEvents);
         }
     }
 
@@ -313,7 +317,7 @@ final class ConditionSql {
     private String rfm(PersonCondition.Rfm rfm, String universe) {
         String scores = sources.rfm().get(rfm.windowDays());
         if (scores == null) {
-            scores = define(DuckDbEventAnalytics.rfmScores(rfmScope(audience, rfm.windowDays()), ORDERS));
+            scores = define(DuckDbEventAnalytics.rfmScores(rfmScope(audience, rfm.windowDays()), orders(sources.orders())));
         }
         Sql sql = new Sql().append("SELECT person FROM " + scores + " WHERE r BETWEEN ? AND ? AND f BETWEEN ? AND ? AND m BETWEEN ? AND ?",
                 rfm.r().min(), rfm.r().max(), rfm.f().min(), rfm.f().max(), rfm.m().min(), rfm.m().max());

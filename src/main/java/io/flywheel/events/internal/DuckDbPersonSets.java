@@ -64,7 +64,7 @@ final class DuckDbPersonSets implements PersonSets {
 
     @Override
     public long count(Audience audience, PersonCondition condition, QueryControl control) {
-        ConditionSql compiler = new ConditionSql(audience, ConditionSql.Sources.full());
+        ConditionSql compiler = new ConditionSql(audience, ConditionSql.Sources.full(store.orderEvents()));
         String result = compiler.compile(condition, ConditionSql.EVERYONE);
         Sql sql = new Sql().append("WITH " + DuckDbPersons.MEMBERS, audience.projectId()).include(compiler.expressions())
                 .append(" SELECT count(DISTINCT person) FROM " + result);
@@ -85,11 +85,11 @@ final class DuckDbPersonSets implements PersonSets {
         persons.each(audience.projectId(), restriction(audience, condition), consumer, control);
     }
 
-    private static DuckDbPersons.Restriction restriction(Audience audience, PersonCondition condition) {
+    private DuckDbPersons.Restriction restriction(Audience audience, PersonCondition condition) {
         if (condition == null) {
             return null;
         }
-        ConditionSql compiler = new ConditionSql(audience, ConditionSql.Sources.full());
+        ConditionSql compiler = new ConditionSql(audience, ConditionSql.Sources.full(store.orderEvents()));
         String result = compiler.compile(condition, ConditionSql.EVERYONE);
         return new DuckDbPersons.Restriction(compiler.expressions(), result);
     }
@@ -233,7 +233,7 @@ final class DuckDbPersonSets implements PersonSets {
             this.audience = audience;
             this.reader = reader;
             this.incremental = false;
-            this.sources = new ConditionSql.Sources("events e " + Sql.MERGES, Sql.PERSON, "members", visible, rfm);
+            this.sources = new ConditionSql.Sources("events e " + Sql.MERGES, Sql.PERSON, "members", visible, rfm, store.orderEvents());
             rules.forEach(rule -> collectRfm(rule.condition(), rfmConditions));
             this.ordersFrom = ordersFrom();
             this.owed = owed();
@@ -250,7 +250,7 @@ final class DuckDbPersonSets implements PersonSets {
             this.audience = audience;
             this.reader = reader;
             this.incremental = true;
-            this.sources = new ConditionSql.Sources("dirty_events e", "e.person", "dirty_members", visible, rfm);
+            this.sources = new ConditionSql.Sources("dirty_events e", "e.person", "dirty_members", visible, rfm, store.orderEvents());
             rules.forEach(rule -> collectRfm(rule.condition(), rfmConditions));
             this.ordersFrom = ordersFrom();
             this.owed = owed();
