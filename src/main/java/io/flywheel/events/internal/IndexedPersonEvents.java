@@ -81,28 +81,12 @@ final class IndexedPersonEvents {
             }
             low = at + 1;
             int end = run.starts[at + 1];
-            int i = firstFrom(run.times, run.starts[at], end, from);
+            int i = PersonScan.firstAtOrAfter(run.times, run.starts[at], end, from);
             for (; i < end; i++) {
                 sink.accept(roots[p], persons[p], name, run.times[i]);
                 copied++;
             }
         }
         return copied;
-    }
-
-    /** The first index in {@code [from, to)} of ascending {@code times} whose time is at least {@code start}. */
-    private static int firstFrom(long[] times, int from, int to, long start) {
-        int low = from;
-        int high = to;
-        while (low < high) {
-            int mid = (low + high) >>> 1;
-            if (times[mid] < start) {
-                low = mid + 1;
-            }
-            else {
-                high = mid;
-            }
-        }
-        return low;
     }
 }

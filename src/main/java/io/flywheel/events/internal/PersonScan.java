@@ -303,7 +303,8 @@ final class PersonScan {
         return lowIndex;
     }
 
-    private static int firstAtOrAfter(long[] values, int from, int to, long value) {
+    /** The first index in {@code [from, to)} of ascending {@code values} holding at least {@code value}. */
+    static int firstAtOrAfter(long[] values, int from, int to, long value) {
         int lowIndex = from;
         int highIndex = to;
         while (lowIndex < highIndex) {
