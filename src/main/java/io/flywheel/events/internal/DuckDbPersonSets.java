@@ -341,8 +341,7 @@ final class DuckDbPersonSets implements PersonSets {
             try (Statement statement = reader.createStatement()) {
                 statement.execute("CREATE TEMP TABLE dirty_names (code INTEGER, event VARCHAR)");
                 // no raw person id: the kept orders, the only reader of it, take orders and refunds from the scan
-                // a row per person, name and chunk of times, unnested below: far fewer appender rows than events
-                statement.execute("CREATE TEMP TABLE dirty_indexed (person BIGINT, code INTEGER, times BIGINT[])");
+                statement.execute("CREATE TEMP TABLE dirty_indexed (person BIGINT, code INTEGER, ts TIMESTAMP)");
             }
             DuckDBConnection duck = reader.unwrap(DuckDBConnection.class);
             try (DuckDBAppender appender = duck.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, "dirty_names")) {
@@ -355,19 +354,18 @@ final class DuckDbPersonSets implements PersonSets {
             }
             long copied;
             try (DuckDBAppender appender = duck.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, "dirty_indexed")) {
-                copied = IndexedPersonEvents.copy(snapshot, needs, personIds, roots, (root, code, micros) -> {
+                copied = IndexedPersonEvents.copy(snapshot, needs, personIds, roots, (root, personId, code, micros) -> {
                     appender.beginRow();
                     appender.append(root);
                     appender.append(code);
-                    appender.append(micros);
+                    appender.appendEpochMicros(micros);
                     appender.endRow();
                 });
             }
             log.debug("{} ms: {} events of {} names for {} persons from the time index", (System.nanoTime() - started) / 1_000_000, copied,
                     needs.size(), personIds.length);
-            execute(new Sql().append("INSERT INTO dirty_events (person, project_id, event, ts) SELECT i.person, ?, n.event, make_timestamp(i.us) "
-                    + "FROM (SELECT person, code, unnest(times) AS us FROM dirty_indexed) i JOIN dirty_names n ON n.code = i.code",
-                    audience.projectId()));
+            execute(new Sql().append("INSERT INTO dirty_events (person, project_id, event, ts) SELECT i.person, ?, n.event, i.ts "
+                    + "FROM dirty_indexed i JOIN dirty_names n ON n.code = i.code", audience.projectId()));
             execute(new Sql().append("DROP TABLE dirty_indexed"));
             execute(new Sql().append("DROP TABLE dirty_names"));
         }

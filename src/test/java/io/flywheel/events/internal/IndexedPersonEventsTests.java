@@ -58,20 +58,16 @@ class IndexedPersonEventsTests {
         TimeIndex.Snapshot snapshot = store.timeIndex().snapshot(PROJECT);
         assertThat(snapshot.name("A").runs()).as("some events are in sorted runs").isNotEmpty();
         List<String> copied = new ArrayList<>();
-        long count = IndexedPersonEvents.copy(snapshot, needs, persons, roots, (root, name, micros) -> {
-            assertThat(micros).as("a chunk holds times").isNotEmpty();
-            for (long time : micros) {
-                copied.add(root + " " + needs.get(name).name() + " " + time);
-            }
-        });
+        long count = IndexedPersonEvents.copy(snapshot, needs, persons, roots,
+                (root, person, name, micros) -> copied.add(root + " " + person + " " + needs.get(name).name() + " " + micros));
 
         List<String> expected = new ArrayList<>();
         try (Connection reader = store.reader(); Statement statement = reader.createStatement();
-                ResultSet row = statement.executeQuery("SELECT CASE person_id WHEN 2 THEN 100 WHEN 5 THEN 100 ELSE person_id END, "
+                ResultSet row = statement.executeQuery("SELECT CASE person_id WHEN 2 THEN 100 WHEN 5 THEN 100 ELSE person_id END, person_id, "
                         + "event, epoch_us(ts) FROM events WHERE project_id = " + PROJECT + " AND person_id IN (2, 3, 5, 8, 13, 21, 31) "
                         + "AND (event = 'C' OR (event = 'A' AND ts >= TIMESTAMP '2026-05-01 20:00:00')) ORDER BY ALL")) {
             while (row.next()) {
-                expected.add(row.getLong(1) + " " + row.getString(2) + " " + row.getLong(3));
+                expected.add(row.getLong(1) + " " + row.getLong(2) + " " + row.getString(3) + " " + row.getLong(4));
             }
         }
         assertThat(count).isEqualTo(copied.size()).isGreaterThan(20);
