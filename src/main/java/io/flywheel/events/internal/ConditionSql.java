@@ -24,11 +24,10 @@ import java.util.Map;
 final class ConditionSql {
 
     /**
-     * The events as RFM reads them, without the user id, which conditions do not need: orders are
-     * spread over every block of the events, so reading their user ids means decoding the whole
-     * column.
+     * The orders and refunds of {@code table} as RFM conditions rank them when the call did not score
+     * them already, without the user id, which conditions do not need (reading it means decoding the
+     * whole column).
      */
-    /** The orders and refunds RFM conditions rank when the call did not score them already, from {@code table}. */
     static String orders(String table) {
         return "(SELECT project_id, event, person_id, ts, order_id, revenue, CAST(NULL AS VARCHAR) AS user_id FROM " + table + ")";
     }

@@ -589,8 +589,7 @@ final class DuckDbPersonSets implements PersonSets {
         void orders(Instant from) {
             need("Order Completed", from);
             need("Order Refunded", ALL_TIME);
-            filtered.add("Order Completed");
-            filtered.add("Order Refunded");
+            filtered.addAll(DuckDbEventStore.ORDER_NAMES);
             columns.add("order_id");
             columns.add("revenue");
         }
