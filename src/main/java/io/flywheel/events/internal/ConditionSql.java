@@ -41,13 +41,20 @@ final class ConditionSql {
      * {@code members}), the sets being refreshed in the same
      * call (key to table), and precomputed RFM scores (window days to table).
      */
-    record Sources(String events, String person, String members, Map<String, String> freshSets, Map<Integer, String> rfm, String orders) {
+    record Sources(String events, String person, String members, Map<String, String> freshSets, Map<Integer, String> rfm, String orders,
+            Map<IndexedAnswers.Question, Integer> answers) {
 
         /** Every event; RFM conditions rank the orders of {@code orderEvents} (the store's {@code order_events}). */
         static Sources full(String orderEvents) {
-            return new Sources("events e " + Sql.MERGES, Sql.PERSON, "members", Map.of(), Map.of(), orderEvents);
+            return new Sources("events e " + Sql.MERGES, Sql.PERSON, "members", Map.of(), Map.of(), orderEvents, Map.of());
         }
     }
+
+    /**
+     * The answers computed from the time index (question, root person, answer), for the questions
+     * of {@link Sources#answers()}: a count of events, or 1 for a sequence done.
+     */
+    static final String ANSWERS = "dirty_answers";
 
     private final Audience audience;
     private final Sources sources;
@@ -174,15 +181,25 @@ final class ConditionSql {
         if (count.comparison() == PersonCondition.Count.Comparison.AT_LEAST && count.value() == 0) {
             return universe.equals(EVERYONE) ? rows(EVERYONE) : universe;
         }
-        Sql hits = new Sql().append("SELECT " + sources.person() + " AS person, count(*) AS n FROM " + sources.events()
-                + " WHERE e.project_id = ?", audience.projectId());
-        event(hits, did.event());
-        window(hits, did.window());
-        hits.filters(did.filters());
-        if (positive && !universe.equals(EVERYONE)) {
-            hits.append(" AND " + sources.person() + " IN (SELECT person FROM " + universe + ")");
+        Integer answered = answered(did);
+        Sql hits;
+        if (answered != null) {
+            hits = new Sql().append("SELECT person, answer AS n FROM " + ANSWERS + " WHERE question = ?", answered);
+            if (positive && !universe.equals(EVERYONE)) {
+                hits.append(" AND person IN (SELECT person FROM " + universe + ")");
+            }
         }
-        hits.append(" GROUP BY 1");
+        else {
+            hits = new Sql().append("SELECT " + sources.person() + " AS person, count(*) AS n FROM " + sources.events()
+                    + " WHERE e.project_id = ?", audience.projectId());
+            event(hits, did.event());
+            window(hits, did.window());
+            hits.filters(did.filters());
+            if (positive && !universe.equals(EVERYONE)) {
+                hits.append(" AND " + sources.person() + " IN (SELECT person FROM " + universe + ")");
+            }
+            hits.append(" GROUP BY 1");
+        }
         String counted = define(hits);
         if (positive) {
             String comparison = count.comparison() == PersonCondition.Count.Comparison.EXACTLY ? " = ?" : " >= ?";
@@ -199,6 +216,10 @@ final class ConditionSql {
      * before it (an ASOF join) decides: if that one is too early, every earlier one is too.
      */
     private String sequence(PersonCondition.Sequence sequence, String universe) {
+        Integer answered = answered(sequence);
+        if (answered != null) {
+            return define(within(new Sql().append("SELECT person FROM " + ANSWERS + " WHERE question = ?", answered), universe));
+        }
         Sql then = new Sql().append("SELECT " + sources.person() + " AS person, e.ts FROM " + sources.events() + " WHERE e.project_id = ?",
                 audience.projectId());
         window(then, sequence.window());
@@ -365,6 +386,14 @@ final class ConditionSql {
                 + "LEFT JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id "
                 + "WHERE s.project_id = ? AND s.set_key = ?) WHERE TRUE", audience.projectId(), set.key());
         return define(within(stored, universe));
+    }
+
+    /** The number of the condition's question among the answers from the time index, or null when it was not answered there. */
+    private Integer answered(PersonCondition condition) {
+        if (sources.answers().isEmpty() || !IndexedAnswers.answerable(condition)) {
+            return null;
+        }
+        return sources.answers().get(IndexedAnswers.question(condition, audience));
     }
 
     /** Appends the restriction to the universe to a statement that ends in a WHERE clause over {@code person}. */

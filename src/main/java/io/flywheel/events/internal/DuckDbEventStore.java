@@ -685,13 +685,20 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
      * the write lock, so that copies of the data (the time index) see the writes in commit order.
      */
     private void write(String what, Work work, Runnable committed) {
+        long asked = System.nanoTime();
         writeLock.lock();
+        long locked = System.nanoTime();
         try {
             checkOpen();
             writer.setAutoCommit(false);
             try {
                 work.run();
+                long worked = System.nanoTime();
                 writer.commit();
+                if (log.isDebugEnabled()) {
+                    log.debug("{}: waited {} ms for the write lock, worked {} ms, committed in {} ms", what, (locked - asked) / 1_000_000,
+                            (worked - locked) / 1_000_000, (System.nanoTime() - worked) / 1_000_000);
+                }
             }
             catch (SQLException | RuntimeException e) {
                 writer.rollback();

@@ -50,6 +50,7 @@ final class DuckDbPersonSets implements PersonSets {
     private final DuckDbPersons persons;
     /** How many incremental refreshes read events from the time index (for tests). */
     private final java.util.concurrent.atomic.AtomicLong indexedCopies = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong answeredRefreshes = new java.util.concurrent.atomic.AtomicLong();
 
     DuckDbPersonSets(DuckDbEventStore store) {
         this.store = store;
@@ -58,6 +59,11 @@ final class DuckDbPersonSets implements PersonSets {
 
     long indexedCopies() {
         return indexedCopies.get();
+    }
+
+    /** How many incremental refreshes answered counts or sequences from the time index (for tests). */
+    long answeredRefreshes() {
+        return answeredRefreshes.get();
     }
 
     // ---------------------------------------------------------------- evaluating
@@ -114,7 +120,7 @@ final class DuckDbPersonSets implements PersonSets {
             }
             else {
                 Evaluation evaluation = onlyPersons == null ? new Evaluation(store, audience, reader, rules)
-                        : new Evaluation(store, audience, reader, rules, onlyPersons, indexedCopies);
+                        : new Evaluation(store, audience, reader, rules, onlyPersons, indexedCopies, answeredRefreshes);
                 evaluation.precomputeRfm();
                 log.debug("Refresh of {} sets for {} persons prepared in {} ms", rules.size(), onlyPersons == null ? "all" : onlyPersons.size(),
                         (System.nanoTime() - started) / 1_000_000);
@@ -233,7 +239,7 @@ final class DuckDbPersonSets implements PersonSets {
             this.audience = audience;
             this.reader = reader;
             this.incremental = false;
-            this.sources = new ConditionSql.Sources("events e " + Sql.MERGES, Sql.PERSON, "members", visible, rfm, store.orderEvents());
+            this.sources = new ConditionSql.Sources("events e " + Sql.MERGES, Sql.PERSON, "members", visible, rfm, store.orderEvents(), Map.of());
             rules.forEach(rule -> collectRfm(rule.condition(), rfmConditions));
             this.ordersFrom = ordersFrom();
             this.owed = owed();
@@ -245,12 +251,12 @@ final class DuckDbPersonSets implements PersonSets {
 
         /** Only the given persons. */
         Evaluation(DuckDbEventStore store, Audience audience, Connection reader, List<SetRule> rules, Collection<Long> onlyPersons,
-                java.util.concurrent.atomic.AtomicLong indexedCopies) throws SQLException {
+                java.util.concurrent.atomic.AtomicLong indexedCopies, java.util.concurrent.atomic.AtomicLong answeredRefreshes)
+                throws SQLException {
             this.store = store;
             this.audience = audience;
             this.reader = reader;
             this.incremental = true;
-            this.sources = new ConditionSql.Sources("dirty_events e", "e.person", "dirty_members", visible, rfm, store.orderEvents());
             rules.forEach(rule -> collectRfm(rule.condition(), rfmConditions));
             this.ordersFrom = ordersFrom();
             this.owed = owed();
@@ -279,7 +285,20 @@ final class DuckDbPersonSets implements PersonSets {
                     + "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members UNION SELECT person FROM dirty_roots) d "
                     + "ON d.person_id = s.person_id WHERE s.project_id = ?", projectId));
             EventNeeds needs = new EventNeeds();
-            rules.forEach(rule -> needs.add(rule.condition(), audience));
+            for (SetRule rule : rules) {
+                needs.add(rule.condition(), audience, condition -> false);
+            }
+            TimeIndex.Snapshot snapshot = needs.filtered.contains(PersonCondition.ANY_EVENT) ? null : store.timeIndex().snapshot(projectId);
+            Map<IndexedAnswers.Question, Integer> answers = new LinkedHashMap<>();
+            if (snapshot != null) {
+                // counts and sequences without filters are answered from the index: their events need no copy at all
+                rules.forEach(rule -> collectAnswerable(rule.condition(), audience, answers));
+                needs = new EventNeeds();
+                for (SetRule rule : rules) {
+                    needs.add(rule.condition(), audience, IndexedAnswers::answerable);
+                }
+            }
+            this.sources = new ConditionSql.Sources("dirty_events e", "e.person", "dirty_members", visible, rfm, store.orderEvents(), answers);
             if (ordersKept != null) {
                 needs.orders(ordersKept);
             }
@@ -291,7 +310,6 @@ final class DuckDbPersonSets implements PersonSets {
             for (String column : needs.columns) {
                 events.append(", e." + column);
             }
-            TimeIndex.Snapshot snapshot = needs.filtered.contains(PersonCondition.ANY_EVENT) ? null : store.timeIndex().snapshot(projectId);
             // the names read without filters come from the time index; only the others (orders, filtered steps) are scanned,
             // from the orders table when they are orders and refunds only
             Map<String, Instant> scanned = snapshot == null ? needs.starts : needs.scanned();
@@ -312,16 +330,17 @@ final class DuckDbPersonSets implements PersonSets {
                 EventNeeds.filter(events, scanned, null);
             }
             execute(events);
-            copyIndexed(snapshot, needs.indexed(snapshot.names().keySet()));
+            long[][] persons = dirtyPersons();
+            copyIndexed(snapshot, needs.indexed(snapshot.names().keySet()), persons);
+            if (!answers.isEmpty()) {
+                answer(snapshot, List.copyOf(answers.keySet()), persons);
+                answeredRefreshes.incrementAndGet();
+            }
             indexedCopies.incrementAndGet();
         }
 
-        /** Adds the dirty persons' events of the names from the time index to {@code dirty_events}. */
-        private void copyIndexed(TimeIndex.Snapshot snapshot, Map<String, Instant> names) throws SQLException {
-            if (names.isEmpty()) {
-                return;
-            }
-            long started = System.nanoTime();
+        /** The raw person ids of {@code dirty_members} (ascending) and their roots. */
+        private long[][] dirtyPersons() throws SQLException {
             List<long[]> rows = new ArrayList<>();
             try (Statement statement = reader.createStatement();
                     ResultSet result = statement.executeQuery("SELECT person_id, root FROM dirty_members ORDER BY person_id")) {
@@ -335,6 +354,43 @@ final class DuckDbPersonSets implements PersonSets {
                 personIds[i] = rows.get(i)[0];
                 roots[i] = rows.get(i)[1];
             }
+            return new long[][] {personIds, roots};
+        }
+
+        /** Answers the questions for the dirty persons into {@link ConditionSql#ANSWERS}. */
+        private void answer(TimeIndex.Snapshot snapshot, List<IndexedAnswers.Question> questions, long[][] persons) throws SQLException {
+            if (questions.isEmpty()) {
+                return;
+            }
+            long started = System.nanoTime();
+            try (Statement statement = reader.createStatement()) {
+                statement.execute("CREATE TEMP TABLE " + ConditionSql.ANSWERS + " (question INTEGER, person BIGINT, answer BIGINT)");
+            }
+            long read;
+            long[] rows = {0};
+            try (DuckDBAppender appender = reader.unwrap(DuckDBConnection.class).createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA,
+                    ConditionSql.ANSWERS)) {
+                read = IndexedAnswers.answer(snapshot, questions, persons[0], persons[1], (question, root, answer) -> {
+                    appender.beginRow();
+                    appender.append(question);
+                    appender.append(root);
+                    appender.append(answer);
+                    appender.endRow();
+                    rows[0]++;
+                });
+            }
+            log.debug("{} ms: {} questions answered for {} persons from the time index ({} events read, {} answers)",
+                    (System.nanoTime() - started) / 1_000_000, questions.size(), persons[0].length, read, rows[0]);
+        }
+
+        /** Adds the dirty persons' events of the names from the time index to {@code dirty_events}. */
+        private void copyIndexed(TimeIndex.Snapshot snapshot, Map<String, Instant> names, long[][] persons) throws SQLException {
+            if (names.isEmpty()) {
+                return;
+            }
+            long started = System.nanoTime();
+            long[] personIds = persons[0];
+            long[] roots = persons[1];
             List<IndexedPersonEvents.Need> needs = new ArrayList<>();
             names.forEach((name, from) -> needs.add(new IndexedPersonEvents.Need(name,
                     from.equals(EventNeeds.ALL_TIME) ? IndexedPersonEvents.ALL_TIME : DuckDbEventStore.micros(from))));
@@ -546,6 +602,16 @@ final class DuckDbPersonSets implements PersonSets {
         }
     }
 
+    /** Numbers the questions of the conditions the time index answers, each distinct question once. */
+    private static void collectAnswerable(PersonCondition condition, Audience audience, Map<IndexedAnswers.Question, Integer> answers) {
+        if (IndexedAnswers.answerable(condition)) {
+            answers.putIfAbsent(IndexedAnswers.question(condition, audience), answers.size());
+        }
+        for (PersonCondition child : children(condition)) {
+            collectAnswerable(child, audience, answers);
+        }
+    }
+
     private static void collectSets(PersonCondition condition, Set<String> keys) {
         if (condition instanceof PersonCondition.InSet set) {
             keys.add(set.key());
@@ -621,7 +687,11 @@ final class DuckDbPersonSets implements PersonSets {
             return own == null ? any : any == null || own.isBefore(any) ? own : any;
         }
 
-        void add(PersonCondition condition, Audience audience) {
+        /** Adds what the condition reads, but nothing of the conditions {@code answered} (answered from the time index). */
+        void add(PersonCondition condition, Audience audience, java.util.function.Predicate<PersonCondition> answered) {
+            if (answered.test(condition)) {
+                return;
+            }
             if (condition instanceof PersonCondition.Did did) {
                 step(new PersonCondition.Step(did.event(), did.filters()), start(did.window(), audience));
             }
@@ -636,7 +706,7 @@ final class DuckDbPersonSets implements PersonSets {
                 funnel.steps().forEach(step -> step(step, start));
             }
             for (PersonCondition child : children(condition)) {
-                add(child, audience);
+                add(child, audience, answered);
             }
         }
 

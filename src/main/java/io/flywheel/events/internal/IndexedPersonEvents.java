@@ -20,8 +20,42 @@ final class IndexedPersonEvents {
         void accept(long root, long personId, int name, long micros) throws java.sql.SQLException;
     }
 
+    /** Receives one event of a walk: the person's place in {@link Persons#ids()} and the event's time in microseconds. */
+    @FunctionalInterface
+    interface Visitor {
+        void accept(int position, long micros) throws java.sql.SQLException;
+    }
+
     /** One name to copy and the first time (microseconds, or {@link #ALL_TIME}) to copy it from. */
     record Need(String name, long from) {
+    }
+
+    /**
+     * The persons that can have events in the index (ascending), each with its root: larger ids
+     * have none (the index turns a project off when an event has one).
+     */
+    record Persons(int[] ids, long[] roots) {
+
+        static Persons of(long[] personIds, long[] roots) {
+            int[] ids = new int[personIds.length];
+            long[] rootsOf = new long[personIds.length];
+            int count = 0;
+            for (int p = 0; p < personIds.length; p++) {
+                if (personIds[p] >= 0 && personIds[p] < Integer.MAX_VALUE) {
+                    ids[count] = (int) personIds[p];
+                    rootsOf[count++] = roots[p];
+                }
+            }
+            return new Persons(Arrays.copyOf(ids, count), Arrays.copyOf(rootsOf, count));
+        }
+
+        int size() {
+            return ids.length;
+        }
+
+        long root(int position) {
+            return roots[position];
+        }
     }
 
     private IndexedPersonEvents() {
@@ -33,45 +67,41 @@ final class IndexedPersonEvents {
      */
     static long copy(TimeIndex.Snapshot snapshot, List<Need> needs, long[] personIds, long[] roots, Sink sink)
             throws java.sql.SQLException {
-        int[] persons = new int[personIds.length];
-        long[] rootsOf = new long[personIds.length];
-        int count = 0;
-        for (int p = 0; p < personIds.length; p++) {
-            // larger ids have no events in the index (it turns a project off when an event has one)
-            if (personIds[p] >= 0 && personIds[p] < Integer.MAX_VALUE) {
-                persons[count] = (int) personIds[p];
-                rootsOf[count++] = roots[p];
-            }
-        }
-        persons = Arrays.copyOf(persons, count);
+        Persons persons = Persons.of(personIds, roots);
         long copied = 0;
         for (int n = 0; n < needs.size(); n++) {
-            Need need = needs.get(n);
-            TimeIndex.NameState state = snapshot.name(need.name());
-            for (TimeRun run : state.runs()) {
-                copied += copyRun(run, need.from(), persons, rootsOf, n, sink);
-            }
-            int[] tailPersons = state.tailPersons();
-            long[] tailTimes = state.tailTimes();
-            for (int i = 0; i < state.tailSize(); i++) {
-                if (tailTimes[i] >= need.from()) {
-                    int at = Arrays.binarySearch(persons, tailPersons[i]);
-                    if (at >= 0) {
-                        sink.accept(rootsOf[at], persons[at], n, tailTimes[i]);
-                        copied++;
-                    }
-                }
-            }
+            int name = n;
+            copied += visit(snapshot.name(needs.get(n).name()), needs.get(n).from(), persons.ids(),
+                    (position, micros) -> sink.accept(persons.root(position), persons.ids()[position], name, micros));
         }
         return copied;
     }
 
-    private static long copyRun(TimeRun run, long from, int[] persons, long[] roots, int name, Sink sink)
-            throws java.sql.SQLException {
+    /** Visits every event of {@code persons} (ascending) in {@code state} from {@code from} on; returns how many. */
+    static long visit(TimeIndex.NameState state, long from, int[] persons, Visitor visitor) throws java.sql.SQLException {
+        long visited = 0;
+        for (TimeRun run : state.runs()) {
+            visited += visitRun(run, from, persons, visitor);
+        }
+        int[] tailPersons = state.tailPersons();
+        long[] tailTimes = state.tailTimes();
+        for (int i = 0; i < state.tailSize(); i++) {
+            if (tailTimes[i] >= from) {
+                int at = Arrays.binarySearch(persons, tailPersons[i]);
+                if (at >= 0) {
+                    visitor.accept(at, tailTimes[i]);
+                    visited++;
+                }
+            }
+        }
+        return visited;
+    }
+
+    private static long visitRun(TimeRun run, long from, int[] persons, Visitor visitor) throws java.sql.SQLException {
         if (run.size() == 0 || run.maxTime < from) {
             return 0;
         }
-        long copied = 0;
+        long visited = 0;
         int low = 0;
         for (int p = 0; p < persons.length && low < run.persons.length; p++) {
             int at = Arrays.binarySearch(run.persons, low, run.persons.length, persons[p]);
@@ -83,10 +113,10 @@ final class IndexedPersonEvents {
             int end = run.starts[at + 1];
             int i = PersonScan.firstAtOrAfter(run.times, run.starts[at], end, from);
             for (; i < end; i++) {
-                sink.accept(roots[p], persons[p], name, run.times[i]);
-                copied++;
+                visitor.accept(p, run.times[i]);
+                visited++;
             }
         }
-        return copied;
+        return visited;
     }
 }

@@ -479,6 +479,31 @@ class DuckDbPersonSetsTests {
         assertThat(members(conditions.get(3))).as("4 viewed pages 100 and 3 days ago, 1 now 90 days ago and merged 5's").contains(4L);
     }
 
+    @Test
+    void countsAndSequencesAnsweredFromTheIndexKeepTheEdgesOfTheirWindows() {
+        // events exactly on a window's start and at now, a sequence's steps at the same instant and exactly "within" apart,
+        // a merged person's events counted under the root: the index answers these when it is on, SQL when it is off
+        List<PersonCondition> conditions = List.of(did("Page Viewed", Count.atLeast(2), Window.lastDays(3)),
+                did("Page Viewed", Count.atMost(1), Window.lastDays(3)), new Not(did(PersonCondition.ANY_EVENT, Count.atLeast(3), Window.lastDays(2))),
+                did(ORDER, new Count(Count.Comparison.EXACTLY, 2), new Window(null, LocalDate.of(2026, 6, 27), LocalDate.of(2026, 6, 29))),
+                new Sequence(new Step("Page Viewed", List.of()), new Step(ORDER, List.of()), Duration.ofHours(1), Window.lastDays(3)),
+                new Sequence(new Step(ORDER, List.of()), new Step("Page Viewed", List.of()), Duration.ofMinutes(30), Window.ever()));
+        long before = ((DuckDbPersonSets) sets).answeredRefreshes();
+        incrementalEqualsFull(conditions, () -> {
+            store.append(List.of(page(4, daysAgo(3)), page(4, NOW), order(4, NOW, 5), page(3, daysAgo(3).minusMillis(1)), page(3, daysAgo(1)),
+                    order(3, daysAgo(1).plus(Duration.ofHours(1)), 5), order(3, daysAgo(4), 5), page(3, daysAgo(4).plus(Duration.ofMinutes(30))),
+                    page(5, daysAgo(2)), order(5, daysAgo(2).plus(Duration.ofMinutes(61)), 5), order(1, daysAgo(3), 5)));
+            store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(1, 5, 1, NOW)), "wal", 3));
+        });
+        assertThat(((DuckDbPersonSets) sets).answeredRefreshes() - before).as("incremental refreshes answered from the time index")
+                .isEqualTo(timeIndexEntries() == 0 ? 0 : 1);
+        assertThat(members(conditions.get(0))).as("4's page view exactly 3 days ago counts, 3's a millisecond earlier does not")
+                .contains(4L).doesNotContain(3L);
+        assertThat(members(conditions.get(4))).as("4 viewed and ordered at the same instant: not a sequence; 3 ordered exactly an hour later")
+                .contains(3L).doesNotContain(4L);
+        assertThat(members(conditions.get(5))).as("3 viewed a page exactly 30 minutes after ordering").contains(3L);
+    }
+
     /**
      * Materialises the conditions, lets {@code change} write, then refreshes the changed persons
      * incrementally and everyone in a second set of keys: both equal the conditions evaluated anew.
