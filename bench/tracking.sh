@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tracking API benchmark: starts Flywheel on a fresh data directory, creates a project and drives
 # load with wrk (Debian package 'wrk') from this machine to 127.0.0.1 only. Bounded in time.
-#   bench/tracking.sh [seconds]        (default 60)
+#   bench/tracking.sh [seconds]        (default 60); SERVER_OPTS adds server arguments
 # Prints one line per scenario; docs/benchmarks.md records the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ JAR=${JAR:-target/flywheel.jar}
 [ -f "$JAR" ] || mvn -q -B -DskipTests package
 # ZGC, as the README's run command uses: G1 gives ~10% more peak but 40 ms+ p99 at half of it
 java -Xmx"$HEAP" ${JVM_OPTS:--XX:+UseZGC} -jar "$JAR" --server.port="$PORT" --flywheel.data-dir="$DATA" --server.tomcat.threads.max=300 \
-  --flywheel.demo.enabled=false --flywheel.admin-password=bench-password --logging.level.root=WARN > "$DATA/server.log" 2>&1 &
+  --flywheel.demo.enabled=false --flywheel.admin-password=bench-password --logging.level.root=WARN ${SERVER_OPTS:-} > "$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 120); do

@@ -364,6 +364,9 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 if (properties.threads() > 0) {
                     statement.execute("SET threads = " + properties.threads());
                 }
+                if (properties.checkpointThreshold() != null && !properties.checkpointThreshold().isBlank()) {
+                    statement.execute("SET checkpoint_threshold = '" + properties.checkpointThreshold().replace("'", "") + "'");
+                }
                 statement.execute(SCHEMA);
             }
             createPersons(connection);

@@ -13,13 +13,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param threads DuckDB worker threads; 0 uses every core
  * @param timeIndexEntries at most this many events in the in-memory time index that answers funnels
  *     (about 12 bytes each); -1 (the default) allows a quarter of the heap, 0 turns the index off
+ * @param checkpointThreshold how much DuckDB's own write-ahead log may grow before DuckDB writes
+ *     the changes into the database file (its {@code checkpoint_threshold}); blank leaves DuckDB's
+ *     default (16 MB). Every checkpoint rewrites the changed parts of the persons table whatever
+ *     the size, so larger values cost less in all but make each pause of the writer longer.
  */
 @ConfigurationProperties("flywheel.events")
 public record EventStoreProperties(
         @DefaultValue("./data/events.duckdb") Path path,
         @DefaultValue("") String memoryLimit,
         @DefaultValue("0") int threads,
-        @DefaultValue("-1") long timeIndexEntries) {
+        @DefaultValue("-1") long timeIndexEntries,
+        @DefaultValue("") String checkpointThreshold) {
 
     @ConstructorBinding
     public EventStoreProperties {
@@ -28,5 +33,10 @@ public record EventStoreProperties(
     /** With the time index's default budget. */
     public EventStoreProperties(Path path, String memoryLimit, int threads) {
         this(path, memoryLimit, threads, -1);
+    }
+
+    /** With DuckDB's checkpoint threshold. */
+    public EventStoreProperties(Path path, String memoryLimit, int threads, long timeIndexEntries) {
+        this(path, memoryLimit, threads, timeIndexEntries, "");
     }
 }
