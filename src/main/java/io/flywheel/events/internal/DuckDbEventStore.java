@@ -185,16 +185,27 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 last_touch_channel VARCHAR, last_touch_campaign VARCHAR, last_touch_at TIMESTAMP)""";
 
     /**
-     * The batch's changes of persons already stored, applied in place to the columns that change with
-     * every event: reading only these (and the keys) of every stored person, not their traits, is
-     * what keeps a batch cheap on a large table. Ties between touches follow arrival: an equal first
-     * touch keeps the stored one, an equal last touch takes the new one.
+     * The batch's changes of persons already stored, applied in place to the two columns every
+     * event changes: reading only these (and the keys) of every stored person, not their traits, is
+     * what keeps a batch cheap on a large table, and DuckDB's cost of an update (and of the next
+     * checkpoint) grows with every column it sets, so the rest is {@link #UPDATE_PERSONS_REST}.
      */
     private static final String UPDATE_PERSONS = """
             UPDATE persons SET
-                   first_seen = least(persons.first_seen, b.first_seen),
                    last_seen = greatest(persons.last_seen, b.last_seen),
-                   event_count = persons.event_count + b.event_count,
+                   event_count = persons.event_count + b.event_count
+            FROM person_batch b
+            WHERE persons.project_id = b.project_id AND persons.person_id = b.person_id""";
+
+    /**
+     * The columns that change with few events (an earlier event, a new user id, a profile update,
+     * a touch), set only on the rows where one of them changes: elsewhere each expression would give
+     * the stored value. Ties between touches follow arrival: an equal first touch keeps the stored
+     * one, an equal last touch takes the new one.
+     */
+    private static final String UPDATE_PERSONS_REST = """
+            UPDATE persons SET
+                   first_seen = least(persons.first_seen, b.first_seen),
                    user_id = coalesce(b.user_id, persons.user_id),
                    traits_updated_at = greatest(persons.traits_updated_at, b.traits_updated_at),
                    first_touch_channel = CASE WHEN %1$s THEN b.first_touch_channel ELSE persons.first_touch_channel END,
@@ -204,7 +215,12 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                    last_touch_campaign = CASE WHEN %2$s THEN b.last_touch_campaign ELSE persons.last_touch_campaign END,
                    last_touch_at = CASE WHEN %2$s THEN b.last_touch_at ELSE persons.last_touch_at END
             FROM person_batch b
-            WHERE persons.project_id = b.project_id AND persons.person_id = b.person_id""".formatted(
+            WHERE persons.project_id = b.project_id AND persons.person_id = b.person_id
+              AND (b.first_seen < persons.first_seen OR persons.first_seen IS NULL AND b.first_seen IS NOT NULL
+                   OR b.user_id IS NOT NULL AND b.user_id IS DISTINCT FROM persons.user_id
+                   OR b.traits_updated_at > persons.traits_updated_at OR persons.traits_updated_at IS NULL AND b.traits_updated_at IS NOT NULL
+                   OR b.first_touch_at IS NOT NULL AND %1$s
+                   OR b.last_touch_at IS NOT NULL AND %2$s)""".formatted(
             "(b.first_touch_at < persons.first_touch_at OR persons.first_touch_at IS NULL)",
             "(b.last_touch_at >= persons.last_touch_at OR persons.last_touch_at IS NULL)");
 
@@ -748,6 +764,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 }
             }
             statement.execute(UPDATE_PERSONS);
+            statement.execute(UPDATE_PERSONS_REST);
             if (patches) {
                 statement.execute(UPDATE_TRAITS);
             }
