@@ -591,26 +591,58 @@ final class DuckDbEventAnalytics implements EventAnalytics {
      * Columns: person, user_id, recency, frequency, monetary, r, f, m, recency_above, frequency_above,
      * monetary_above. Person sets evaluate RFM conditions with the same statement.
      */
-    /** Over a relation with the columns of {@code events} that it reads and at least every order and refund (events, order_events, a copy). */
-    static Sql rfmScores(Scope scope, String events) {
+    /**
+     * The same scores as {@link #rfmScores}, ranked among every buyer, but only for the persons of
+     * {@code only} (a relation with a column {@code person}): instead of three window sorts of every
+     * buyer, each rank comes from the counts of buyers per distinct value (the number strictly before
+     * a value is what {@code percent_rank} divides by the buyers but one).
+     */
+    static Sql rfmScoresOf(Scope scope, String events, String only) {
+        Sql sql = new Sql().append("WITH ").include(buyerFigures(scope, events))
+                .append(", n AS (SELECT count(*) AS n, avg(recency) AS ar, avg(frequency) AS af, avg(monetary) AS am FROM p), ")
+                .append("mine AS (SELECT * FROM p WHERE person IN (SELECT person FROM " + only + ")), ")
+                .append("rb AS (SELECT recency, sum(c) OVER (ORDER BY recency DESC) - c AS before FROM "
+                        + "(SELECT recency, count(*) AS c FROM p GROUP BY 1)), ")
+                .append("fb AS (SELECT frequency, sum(c) OVER (ORDER BY frequency) - c AS before FROM (SELECT frequency, count(*) AS c FROM p GROUP BY 1)), ")
+                .append("mb AS (SELECT monetary, sum(c) OVER (ORDER BY monetary) - c AS before FROM (SELECT monetary, count(*) AS c FROM p GROUP BY 1)) ")
+                .append("SELECT mine.person, mine.user_id, mine.recency, mine.frequency, mine.monetary, ")
+                .append("least(5, 1 + floor(" + rank("rb") + " * 5)) AS r, ")
+                .append("least(5, 1 + floor(" + rank("fb") + " * 5)) AS f, ")
+                .append("least(5, 1 + floor(" + rank("mb") + " * 5)) AS m, ")
+                .append("mine.recency < n.ar AS recency_above, mine.frequency > n.af AS frequency_above, mine.monetary > n.am AS monetary_above ")
+                .append("FROM mine CROSS JOIN n JOIN rb ON rb.recency = mine.recency JOIN fb ON fb.frequency = mine.frequency "
+                        + "JOIN mb ON mb.monetary = mine.monetary");
+        return sql;
+    }
+
+    /** {@code percent_rank} from the buyers strictly before: 0 with a single buyer. */
+    private static String rank(String counts) {
+        return "(CASE WHEN n.n > 1 THEN CAST(" + counts + ".before AS DOUBLE) / CAST(n.n - 1 AS DOUBLE) ELSE 0 END)";
+    }
+
+    /** {@code refunded}, {@code buyers} and {@code p} (person, user_id, recency, frequency, monetary) of {@link #rfmScores}. */
+    private static Sql buyerFigures(Scope scope, String events) {
         String local = Sql.localTime("last_ts", scope.zone(), scope.start(), scope.end());
-        Sql sql = new Sql();
-        sql.append("WITH refunded AS (SELECT DISTINCT order_id FROM " + events + " WHERE project_id = ? AND event = 'Order Refunded' "
+        return new Sql().append("refunded AS (SELECT DISTINCT order_id FROM " + events + " WHERE project_id = ? AND event = 'Order Refunded' "
                         + "AND order_id IS NOT NULL), ", scope.projectId())
                 .append("buyers AS (SELECT " + Sql.PERSON + " AS person, max(e.ts) AS last_ts, count(*) AS frequency, "
                         + "coalesce(sum(e.revenue), 0) AS monetary, max(e.user_id) AS user_id FROM " + events + " e " + Sql.MERGES)
                 .append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ? AND e.event = 'Order Completed' ",
                         scope.projectId(), scope.start(), scope.end())
                 .append("AND (e.order_id IS NULL OR e.order_id NOT IN (SELECT order_id FROM refunded)) GROUP BY 1), ")
-                .append("p AS (SELECT person, user_id, date_diff('day', CAST(" + local + " AS DATE), ?) AS recency, frequency, monetary FROM buyers) ",
-                        scope.to())
-                .append("SELECT person, user_id, recency, frequency, monetary, ")
+                .append("p AS (SELECT person, user_id, date_diff('day', CAST(" + local + " AS DATE), ?) AS recency, frequency, monetary FROM buyers)",
+                        scope.to());
+    }
+
+    /** Over a relation with the columns of {@code events} that it reads and at least every order and refund (events, order_events, a copy). */
+    static Sql rfmScores(Scope scope, String events) {
+        return new Sql().append("WITH ").include(buyerFigures(scope, events))
+                .append(" SELECT person, user_id, recency, frequency, monetary, ")
                 .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY recency DESC) * 5)) AS r, ")
                 .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY frequency) * 5)) AS f, ")
                 .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY monetary) * 5)) AS m, ")
                 .append("recency < avg(recency) OVER () AS recency_above, frequency > avg(frequency) OVER () AS frequency_above, ")
                 .append("monetary > avg(monetary) OVER () AS monetary_above FROM p");
-        return sql;
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.flywheel.events.PersonQuery;
 import io.flywheel.events.PersonSets;
 import io.flywheel.events.PersonSummary;
 import io.flywheel.events.QueryControl;
+import io.flywheel.events.Scope;
 import io.flywheel.shared.Page;
 import io.flywheel.shared.PageRequest;
 import java.sql.Connection;
@@ -535,9 +536,9 @@ final class DuckDbPersonSets implements PersonSets {
                 if (!rfm.containsKey(scores.windowDays())) {
                     String table = "rfm_" + scores.windowDays();
                     // ranked among every buyer, kept for the persons in question only
-                    execute(new Sql().append("CREATE TEMP TABLE " + table + " AS SELECT * FROM (")
-                            .include(DuckDbEventAnalytics.rfmScores(ConditionSql.rfmScope(audience, scores.windowDays()), KEPT_ORDERS))
-                            .append(incremental ? ") WHERE person IN (SELECT person FROM dirty_roots)" : ")"));
+                    Scope scope = ConditionSql.rfmScope(audience, scores.windowDays());
+                    execute(new Sql().append("CREATE TEMP TABLE " + table + " AS ").include(incremental
+                            ? DuckDbEventAnalytics.rfmScoresOf(scope, KEPT_ORDERS, "dirty_roots") : DuckDbEventAnalytics.rfmScores(scope, KEPT_ORDERS)));
                     rfm.put(scores.windowDays(), table);
                 }
             }

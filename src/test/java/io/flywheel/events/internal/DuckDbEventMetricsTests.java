@@ -229,4 +229,47 @@ class DuckDbEventMetricsTests {
                 new RfmScore(4, null, 2, 2, 40, 4, 4, 2, true, true, false),
                 new RfmScore(5, null, 30, 1, 10, 1, 1, 1, false, false, false));
     }
+
+    @Test
+    void scoresOfSomePersonsEqualTheirRowsOfEveryBuyersScores() throws Exception {
+        // many ties in every figure (whole days, 1-3 orders, revenues in steps of 10), refunds, one merge
+        java.util.Random random = new java.util.Random(20261202);
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            long person = 1 + random.nextInt(120);
+            String at = LocalDate.parse("2026-03-01").plusDays(random.nextInt(31)) + "T1" + random.nextInt(10) + ":00";
+            events.add(order(person, at, "o" + i, 10 * (1 + random.nextInt(8))));
+            if (random.nextInt(10) == 0) {
+                events.add(event(person, "track", "Order Refunded", at, null, "o" + i, null));
+            }
+        }
+        store.append(events);
+        store.apply(new IngestBatch(List.of(), List.of(), List.of(new io.flywheel.events.PersonMerge(PROJECT, 7, 3, java.time.Instant.now())),
+                "wal", 1));
+        Scope scope = new Scope(PROJECT, SHANGHAI, LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-31"));
+        String some = "(SELECT * FROM (VALUES (3), (5), (7), (11), (40), (77), (119), (500)) t(person))";
+        Sql everyone = new Sql().append("SELECT * FROM (").include(DuckDbEventAnalytics.rfmScores(scope, "events"))
+                .append(") WHERE person IN (SELECT person FROM " + some + ") ORDER BY person");
+        Sql only = new Sql().append("SELECT * FROM (").include(DuckDbEventAnalytics.rfmScoresOf(scope, "events", some)).append(") ORDER BY person");
+        List<String> expected = rows(everyone);
+        assertThat(expected).hasSizeGreaterThan(4);
+        assertThat(rows(only)).isEqualTo(expected);
+    }
+
+    private List<String> rows(Sql sql) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (java.sql.Connection reader = store.reader(); java.sql.PreparedStatement statement = reader.prepareStatement(sql.text())) {
+            sql.bind(statement);
+            try (java.sql.ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    StringBuilder line = new StringBuilder();
+                    for (int c = 1; c <= 11; c++) {
+                        line.append(row.getString(c)).append(' ');
+                    }
+                    rows.add(line.toString());
+                }
+            }
+        }
+        return rows;
+    }
 }
