@@ -77,6 +77,8 @@ class ConsoleJourneyTests {
         browser.findElement(By.id("username")).sendKeys("wrong");
         browser.findElement(By.id("password")).sendKeys("wrong-password");
         browser.findElement(By.cssSelector("button[type=submit]")).click();
+        // the click only starts the page load: wait for the answer page rather than reading the login page still shown
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.cssSelector(".alert.error")).isEmpty());
         assertThat(browser.findElement(By.cssSelector(".alert.error")).getText()).contains("Wrong user name or password");
 
         browser.findElement(By.id("username")).sendKeys("admin");
