@@ -331,8 +331,9 @@ final class DuckDbPersonSets implements PersonSets {
                 EventNeeds.filter(events, scanned, null);
             }
             execute(events);
-            long[][] persons = dirtyPersons();
-            copyIndexed(snapshot, needs.indexed(snapshot.names().keySet()), persons);
+            Map<String, Instant> indexed = needs.indexed(snapshot.names().keySet());
+            long[][] persons = indexed.isEmpty() && answers.isEmpty() ? null : dirtyPersons();
+            copyIndexed(snapshot, indexed, persons);
             if (!answers.isEmpty()) {
                 answer(snapshot, List.copyOf(answers.keySet()), persons);
                 answeredRefreshes.incrementAndGet();

@@ -138,9 +138,13 @@ final class IndexedAnswers {
         }
         for (int q = 0; q < questions.size(); q++) {
             Question question = questions.get(q);
+            Count count = question instanceof Count asked ? asked : null;
+            Then then = question instanceof Then asked ? asked : null;
+            long[][] counted = count == null ? null : times.get(count.name());
+            long[][] firsts = then == null ? null : times.get(then.first());
+            long[][] thens = then == null ? null : times.get(then.then());
             for (int root = 0; root < rootIds.size(); root++) {
-                long answer = question instanceof Count count ? count(times.get(count.name())[root], count.from(), count.to())
-                        : then((Then) question, times.get(((Then) question).first())[root], times.get(((Then) question).then())[root]);
+                long answer = count != null ? count(counted[root], count.from(), count.to()) : then(then, firsts[root], thens[root]);
                 if (answer > 0) {
                     sink.accept(q, rootIds.get(root), answer);
                 }
