@@ -1,11 +1,9 @@
 package io.flywheel.collect.internal;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -24,47 +22,50 @@ final class MessageCodec {
     private MessageCodec() {
     }
 
+    /**
+     * One array of the exact size: the strings are encoded first, then copied in once (the layout is
+     * {@link java.io.DataOutputStream}'s: big-endian numbers, a length before each string's UTF-8).
+     */
     static byte[] encode(Message message) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + message.properties().length() + message.context().length());
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            out.writeLong(message.projectId());
-            string(out, message.messageId());
-            string(out, message.type());
-            string(out, message.event());
-            string(out, message.anonymousId());
-            string(out, message.userId());
-            string(out, message.previousId());
-            string(out, message.groupId());
-            instant(out, message.timestamp());
-            instant(out, message.receivedAt());
-            string(out, message.url());
-            string(out, message.referrer());
-            string(out, message.utmSource());
-            string(out, message.utmMedium());
-            string(out, message.utmCampaign());
-            string(out, message.clickId());
-            string(out, message.orderId());
-            out.writeBoolean(message.revenue() != null);
-            out.writeDouble(message.revenue() == null ? 0 : message.revenue());
-            string(out, message.currency());
-            string(out, message.properties());
-            string(out, message.context());
-            out.writeByte(message.activity() ? 0 : PROFILE_DATA);
+        byte[][] strings = {
+            utf8(message.messageId()), utf8(message.type()), utf8(message.event()), utf8(message.anonymousId()),
+            utf8(message.userId()), utf8(message.previousId()), utf8(message.groupId()),
+            utf8(message.url()), utf8(message.referrer()), utf8(message.utmSource()), utf8(message.utmMedium()),
+            utf8(message.utmCampaign()), utf8(message.clickId()), utf8(message.orderId()),
+            utf8(message.currency()), utf8(message.properties()), utf8(message.context()) };
+        // version, project, two instants, revenue flag and value, flags; a length per string
+        int size = 1 + 8 + 2 * 12 + 1 + 8 + 1 + 4 * strings.length;
+        for (byte[] string : strings) {
+            size += string == null ? 0 : string.length;
         }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(VERSION);
+        out.putLong(message.projectId());
+        for (int i = 0; i < 7; i++) {
+            string(out, strings[i]);
         }
-        return bytes.toByteArray();
+        instant(out, message.timestamp());
+        instant(out, message.receivedAt());
+        for (int i = 7; i < 14; i++) {
+            string(out, strings[i]);
+        }
+        out.put((byte) (message.revenue() != null ? 1 : 0));
+        out.putLong(Double.doubleToLongBits(message.revenue() == null ? 0 : message.revenue()));
+        for (int i = 14; i < strings.length; i++) {
+            string(out, strings[i]);
+        }
+        out.put((byte) (message.activity() ? 0 : PROFILE_DATA));
+        return out.array();
     }
 
     static Message decode(byte[] payload) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
-            byte version = in.readByte();
+        try {
+            ByteBuffer in = ByteBuffer.wrap(payload);
+            byte version = in.get();
             if (version != VERSION && version != VERSION_1) {
                 throw new IOException("unknown write-ahead log record version " + version);
             }
-            long projectId = in.readLong();
+            long projectId = in.getLong();
             String messageId = string(in);
             String type = string(in);
             String event = string(in);
@@ -81,12 +82,12 @@ final class MessageCodec {
             String utmCampaign = string(in);
             String clickId = string(in);
             String orderId = string(in);
-            boolean hasRevenue = in.readBoolean();
-            double revenue = in.readDouble();
+            boolean hasRevenue = in.get() != 0;
+            double revenue = Double.longBitsToDouble(in.getLong());
             String currency = string(in);
             String properties = string(in);
             String context = string(in);
-            int flags = version == VERSION_1 ? 0 : in.readUnsignedByte();
+            int flags = version == VERSION_1 ? 0 : Byte.toUnsignedInt(in.get());
             if ((flags & ~PROFILE_DATA) != 0) {
                 throw new IOException("unknown write-ahead log record flags " + flags);
             }
@@ -97,36 +98,43 @@ final class MessageCodec {
         catch (IOException e) {
             throw new UncheckedIOException("a write-ahead log record cannot be read", e);
         }
+        catch (BufferUnderflowException e) {
+            throw new UncheckedIOException("a write-ahead log record cannot be read", new IOException("truncated record", e));
+        }
     }
 
-    private static void string(DataOutputStream out, String value) throws IOException {
+    private static byte[] utf8(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void string(ByteBuffer out, byte[] value) {
         if (value == null) {
-            out.writeInt(-1);
+            out.putInt(-1);
             return;
         }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(bytes.length);
-        out.write(bytes);
+        out.putInt(value.length);
+        out.put(value);
     }
 
-    private static String string(DataInputStream in) throws IOException {
-        int length = in.readInt();
+    private static String string(ByteBuffer in) throws IOException {
+        int length = in.getInt();
         if (length < 0) {
             return null;
         }
-        byte[] bytes = in.readNBytes(length);
-        if (bytes.length != length) {
+        if (length > in.remaining()) {
             throw new IOException("truncated string");
         }
-        return new String(bytes, StandardCharsets.UTF_8);
+        String value = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
+        in.position(in.position() + length);
+        return value;
     }
 
-    private static void instant(DataOutputStream out, Instant value) throws IOException {
-        out.writeLong(value.getEpochSecond());
-        out.writeInt(value.getNano());
+    private static void instant(ByteBuffer out, Instant value) {
+        out.putLong(value.getEpochSecond());
+        out.putInt(value.getNano());
     }
 
-    private static Instant instant(DataInputStream in) throws IOException {
-        return Instant.ofEpochSecond(in.readLong(), in.readInt());
+    private static Instant instant(ByteBuffer in) {
+        return Instant.ofEpochSecond(in.getLong(), in.getInt());
     }
 }

@@ -61,6 +61,8 @@ public final class WriteAheadLog implements AutoCloseable {
     private static final String SUFFIX = ".wal";
     private static final String SPARE_SUFFIX = ".spare";
     private static final int ZEROS = 1 << 20;
+    /** The largest group buffer kept for the next group. */
+    private static final int MOST_KEPT_BUFFER = 16 << 20;
 
     private final Path directory;
     private final long segmentBytes;
@@ -76,6 +78,8 @@ public final class WriteAheadLog implements AutoCloseable {
     private long spares;
     private Consumer<List<Entry>> onDurable = entries -> { };
     private FileChannel channel;
+    /** Owned by the writer thread. */
+    private ByteBuffer groupBuffer;
     private long nextSequence;
     private long lastSegmentEnd;
     private volatile long durableSequence;
@@ -255,7 +259,7 @@ public final class WriteAheadLog implements AutoCloseable {
                 bytes += HEADER + payload.length;
             }
         }
-        ByteBuffer buffer = ByteBuffer.allocate(bytes);
+        ByteBuffer buffer = groupBuffer(bytes);
         long sequence = nextSequence;
         long[] lastOfRequest = new long[group.size()];
         for (int i = 0; i < group.size(); i++) {
@@ -292,6 +296,20 @@ public final class WriteAheadLog implements AutoCloseable {
                 group.get(i).done().complete(lastOfRequest[i]);
             }
         }
+    }
+
+    /**
+     * The writer thread's buffer for a group, direct so that the channel writes it without a copy,
+     * kept between groups; one far above the usual size gets a buffer of its own.
+     */
+    private ByteBuffer groupBuffer(int bytes) {
+        if (bytes > MOST_KEPT_BUFFER) {
+            return ByteBuffer.allocate(bytes);
+        }
+        if (groupBuffer == null || groupBuffer.capacity() < bytes) {
+            groupBuffer = ByteBuffer.allocateDirect(Math.min(MOST_KEPT_BUFFER, Math.max(bytes, 2 * (groupBuffer == null ? 1 << 16 : groupBuffer.capacity()))));
+        }
+        return groupBuffer.clear().limit(bytes);
     }
 
     /**

@@ -285,7 +285,9 @@ final class TrackingEndpoint implements Filter {
         InputStream in = request.getInputStream();
         if (!gzip && length >= 0) {
             // the common case: the length is known, so read straight into an array of that size
-            return in.readNBytes((int) length);
+            byte[] body = new byte[(int) length];
+            int read = in.readNBytes(body, 0, body.length);
+            return read == body.length ? body : java.util.Arrays.copyOf(body, read);
         }
         if (gzip) {
             in = new GZIPInputStream(in);

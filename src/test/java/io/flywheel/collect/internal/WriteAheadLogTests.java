@@ -161,6 +161,53 @@ class WriteAheadLogTests {
         assertThat(MessageCodec.decode(MessageCodec.encode(imported)).activity()).isFalse();
     }
 
+    @Test
+    void theCodecWritesTheLayoutEarlierVersionsWroteAndRefusesTruncatedRecords() throws java.io.IOException {
+        Message message = new Message(3, "m-1", "track", "Order Completed", "anon", null, null, "g", java.time.Instant.parse("2026-01-01T00:00:00.5Z"),
+                java.time.Instant.parse("2026-01-01T00:00:01Z"), "https://x/", "https://r/", "s", "m", "c", null, "o-1", 9.75, "CNY",
+                "{\"城市\":\"上海\"}", "{}", false);
+        // the layout the log has used since version 2, written the way earlier versions wrote it: logs left by them are read as before
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(expected)) {
+            out.writeByte(2);
+            out.writeLong(3);
+            for (String value : new String[] {"m-1", "track", "Order Completed", "anon", null, null, "g"}) {
+                writeString(out, value);
+            }
+            out.writeLong(message.timestamp().getEpochSecond());
+            out.writeInt(message.timestamp().getNano());
+            out.writeLong(message.receivedAt().getEpochSecond());
+            out.writeInt(message.receivedAt().getNano());
+            for (String value : new String[] {"https://x/", "https://r/", "s", "m", "c", null, "o-1"}) {
+                writeString(out, value);
+            }
+            out.writeBoolean(true);
+            out.writeDouble(9.75);
+            for (String value : new String[] {"CNY", "{\"城市\":\"上海\"}", "{}"}) {
+                writeString(out, value);
+            }
+            out.writeByte(1);
+        }
+
+        byte[] encoded = MessageCodec.encode(message);
+        assertThat(encoded).isEqualTo(expected.toByteArray());
+        assertThat(MessageCodec.decode(expected.toByteArray())).isEqualTo(message);
+        for (int cut : new int[] {5, 20, encoded.length - 3}) {
+            assertThatThrownBy(() -> MessageCodec.decode(java.util.Arrays.copyOf(encoded, cut)))
+                    .isInstanceOf(java.io.UncheckedIOException.class);
+        }
+    }
+
+    private static void writeString(java.io.DataOutputStream out, String value) throws java.io.IOException {
+        if (value == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
     private static Message identify(boolean activity) {
         java.time.Instant at = java.time.Instant.parse("2026-01-01T00:00:00Z");
         return new Message(3, "csv-1", "identify", "Identify", null, "u-1", null, null, at, at, null, null, null, null, null, null, null,
