@@ -693,6 +693,9 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         if (control.isCancelled()) {
             throw new QueryCancelledException("the query was cancelled", false);
         }
+        if (sql.text().contains("FROM persons")) {
+            store.foldPersons();
+        }
         try (Connection connection = store.reader();
                 DuckDBPreparedStatement statement = connection.prepareStatement(sql.text()).unwrap(DuckDBPreparedStatement.class)) {
             sql.bind(statement);

@@ -52,12 +52,15 @@ import tools.jackson.databind.node.ObjectNode;
  * every read runs on its own duplicate of that connection, so reads never wait for writes.
  * Timestamps are stored as UTC {@code TIMESTAMP}s and converted to the project's zone in queries.
  *
- * <p>The {@code persons} table holds one row per (project, raw person id) and is kept up to date in
- * the transaction of every write: the batch is folded per person in Java ({@link PersonChanges}),
- * appended to a temporary table, joined with the stored rows, and each affected row is replaced
- * (deleted by row id and inserted again). Replacing rows is an order of magnitude cheaper in DuckDB
- * than updating them in place ({@code MERGE} or {@code ON CONFLICT DO UPDATE}), whose cost is
- * dominated by rewriting the text columns. Merges are not applied here but when reading.
+ * <p>The {@code persons} table holds one row per (project, raw person id). Every write folds its
+ * events per person in Java ({@link PersonChanges}) and appends one row per person to
+ * {@code person_changes} in its own transaction, so an acknowledged event's person change is as
+ * durable as the event. The changes are folded into {@code persons} in place ({@link #foldPending})
+ * once they are {@code personFoldInterval} old, before anything reads persons
+ * ({@link #foldPersons}), and when the store opens (after a crash): an update of a large persons
+ * table reads the key columns of every stored row whatever the number of changes, so one fold per
+ * interval instead of one per write takes most of that work off the writer. Merges are not applied
+ * here but when reading.
  */
 public class DuckDbEventStore implements EventStore, AutoCloseable {
 
@@ -143,6 +146,23 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 message_id  VARCHAR   NOT NULL,
                 person_id   BIGINT    NOT NULL,
                 received_at TIMESTAMP NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS person_changes (
+                seq                  BIGINT    NOT NULL,
+                project_id           BIGINT    NOT NULL,
+                person_id            BIGINT    NOT NULL,
+                first_seen           TIMESTAMP,
+                last_seen            TIMESTAMP,
+                event_count          BIGINT    NOT NULL,
+                user_id              VARCHAR,
+                trait_patches        VARCHAR[],
+                traits_updated_at    TIMESTAMP,
+                first_touch_channel  VARCHAR,
+                first_touch_campaign VARCHAR,
+                first_touch_at       TIMESTAMP,
+                last_touch_channel   VARCHAR,
+                last_touch_campaign  VARCHAR,
+                last_touch_at        TIMESTAMP
             )""";
 
     /**
@@ -176,13 +196,31 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     /** Applying anything but a JSON object as a merge patch would replace the traits, so such patches are left out. */
     private static final String IS_JSON_OBJECT = "CASE WHEN json_valid(%1$s) THEN json_type(%1$s) = 'OBJECT' ELSE false END";
 
-    /** One row per person of the batch being written, from {@link PersonChanges}; dropped before the commit. */
-    private static final String PERSON_BATCH = """
-            CREATE OR REPLACE TEMP TABLE person_batch (
-                project_id BIGINT, person_id BIGINT, first_seen TIMESTAMP, last_seen TIMESTAMP, event_count BIGINT,
-                user_id VARCHAR, trait_patches VARCHAR[], traits_updated_at TIMESTAMP,
-                first_touch_channel VARCHAR, first_touch_campaign VARCHAR, first_touch_at TIMESTAMP,
-                last_touch_channel VARCHAR, last_touch_campaign VARCHAR, last_touch_at TIMESTAMP)""";
+    /**
+     * The pending changes combined per person by the rules of {@link PersonChanges}, in arrival
+     * order ({@code seq}): the earliest first and the latest last seen, the events summed, the last
+     * user id, the trait patches one after another, the first touch with the earliest timestamp (the
+     * first arrival on a tie), the last touch with the latest (the last arrival on a tie).
+     */
+    private static final String PERSON_BATCH_OF_CHANGES = """
+            CREATE OR REPLACE TEMP TABLE person_batch AS
+            SELECT project_id, person_id, first_seen, last_seen, event_count, user_id, trait_patches, traits_updated_at,
+                   first_touch.channel AS first_touch_channel, first_touch.campaign AS first_touch_campaign, first_touch.at AS first_touch_at,
+                   last_touch.channel AS last_touch_channel, last_touch.campaign AS last_touch_campaign, last_touch.at AS last_touch_at
+            FROM (
+                SELECT project_id, person_id, min(first_seen) AS first_seen, max(last_seen) AS last_seen,
+                       CAST(sum(event_count) AS BIGINT) AS event_count,
+                       arg_max(user_id, seq) FILTER (user_id IS NOT NULL) AS user_id,
+                       CASE WHEN count(trait_patches) > 0
+                            THEN flatten(list(trait_patches ORDER BY seq) FILTER (trait_patches IS NOT NULL)) END AS trait_patches,
+                       max(traits_updated_at) AS traits_updated_at,
+                       arg_min({'channel': first_touch_channel, 'campaign': first_touch_campaign, 'at': first_touch_at},
+                               {'at': first_touch_at, 'seq': seq}) FILTER (first_touch_at IS NOT NULL) AS first_touch,
+                       arg_max({'channel': last_touch_channel, 'campaign': last_touch_campaign, 'at': last_touch_at},
+                               {'at': last_touch_at, 'seq': seq}) FILTER (last_touch_at IS NOT NULL) AS last_touch
+                FROM person_changes
+                GROUP BY project_id, person_id
+            )""";
 
     /**
      * The batch's changes of persons already stored, applied in place to the two columns every
@@ -296,6 +334,17 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     private final Map<Long, Set<Long>> changed = new java.util.HashMap<>();
     private final KeptOrders keptOrders = new KeptOrders();
     private final TimeIndex timeIndex;
+    /** How old the oldest pending person change may get before a write folds them; see the class comment. */
+    private final long foldIntervalNanos;
+    /** The number of the last write that appended person changes, their arrival order; the table is empty at the start. */
+    private long changeSeq;
+    /** Person changes appended since the last fold (a write that rolled back may leave this true: a fold of nothing costs little). */
+    private volatile boolean pending;
+    /** When the oldest pending change was appended ({@link System#nanoTime}); guarded by the write lock. */
+    private long pendingSince;
+    /** Rows appended to {@code person_changes} since the last fold, and whether one of them holds trait patches; guarded by the write lock. */
+    private long pendingRows;
+    private boolean pendingPatches;
     /** {@code order_events}, or {@code events} in a read-only file from before that table. */
     private final String orderEvents;
     private volatile boolean closed;
@@ -307,12 +356,14 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     /** With the time index sorting its tails into runs at {@code timeIndexTail} entries (tests use small ones). */
     DuckDbEventStore(EventStoreProperties properties, int timeIndexTail) {
         this.writer = open(properties);
+        this.foldIntervalNanos = properties.personFoldInterval().toNanos();
         this.timeIndex = timeIndex(writer, properties.timeIndexEntries(), timeIndexTail);
         this.orderEvents = "order_events";
     }
 
     private DuckDbEventStore(DuckDBConnection connection) throws SQLException {
         this.writer = connection;
+        this.foldIntervalNanos = 0;
         this.timeIndex = timeIndex(writer, -1, TimeIndex.TAIL_LIMIT);
         this.orderEvents = exists(connection, "order_events") ? "order_events" : "events";
     }
@@ -390,6 +441,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             createPersonHours(connection);
             createDerived(connection, "order_events", "CREATE TABLE order_events AS SELECT * FROM events WHERE FALSE",
                     "INSERT INTO order_events SELECT * FROM events WHERE event IN " + ORDER_NAMES_SQL, "order events");
+            foldLeftOver(connection);
             log.info("Event store opened at {}", path);
             return connection;
         }
@@ -429,6 +481,34 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             statement.execute("ALTER TABLE persons ALTER COLUMN last_seen DROP NOT NULL");
         }
         log.info("Persons may now have no first and last seen (persons created by profile data only)");
+    }
+
+    /** Folds the person changes a crash (or a kill) left unfolded, before anything reads persons. */
+    private static void foldLeftOver(DuckDBConnection connection) throws SQLException {
+        long rows;
+        boolean patches;
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*), count(trait_patches) FROM person_changes")) {
+            result.next();
+            rows = result.getLong(1);
+            patches = result.getLong(2) > 0;
+        }
+        if (rows == 0) {
+            return;
+        }
+        connection.setAutoCommit(false);
+        try {
+            fold(connection, patches);
+            connection.commit();
+        }
+        catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        }
+        finally {
+            connection.setAutoCommit(true);
+        }
+        log.info("Folded {} person changes left from before the last stop", rows);
     }
 
     /** Creates and fills the hourly activity table when the file has none, like {@link #createPersons}. */
@@ -477,9 +557,12 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             return;
         }
         write("appending " + events.size() + " events", () -> {
-            // persons first: its statements open the transaction, which the events appender must run inside
-            updatePersons(events);
+            // a statement first: the driver opens the transaction lazily, and the appenders must run inside it
+            try (Statement statement = writer.createStatement()) {
+                statement.execute("SELECT 1");
+            }
             appendActivity(events);
+            updatePersons(events);
         }, () -> timeIndex.appended(activity(events)));
         changed(events, List.of());
     }
@@ -721,6 +804,11 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             }
             catch (SQLException | RuntimeException e) {
                 writer.rollback();
+                // a fold inside the write was rolled back with it: the changes are pending again, due now
+                pending = true;
+                pendingRows = Math.max(pendingRows, 1);
+                pendingPatches = true;
+                pendingSince = System.nanoTime() - foldIntervalNanos;
                 throw e;
             }
             finally {
@@ -748,21 +836,71 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         void run() throws SQLException;
     }
 
-    /** Folds the events into the persons table; runs inside the write's transaction. */
+    /**
+     * Appends the events' person changes to {@code person_changes} and folds the pending ones into
+     * {@code persons} when the oldest is older than the fold interval; runs inside the write's
+     * transaction, so the changes commit (or roll back) with the events.
+     */
     private void updatePersons(List<Event> events) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
-        try (Statement statement = writer.createStatement()) {
-            // Created and dropped inside the transaction: emptying a reused temporary table keeps its memory.
-            statement.execute(PERSON_BATCH);
-            boolean patches = false;
-            try (DuckDBAppender appender = writer.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, "person_batch")) {
-                for (PersonChanges.Change change : PersonChanges.of(events)) {
-                    appendChange(appender, change);
-                    patches |= !change.traitPatches().isEmpty();
-                }
+        long seq = ++changeSeq;
+        long rows = 0;
+        boolean patches = false;
+        try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "person_changes")) {
+            for (PersonChanges.Change change : PersonChanges.of(events)) {
+                appender.beginRow();
+                appender.append(seq);
+                appendChange(appender, change);
+                patches |= !change.traitPatches().isEmpty();
+                rows++;
             }
+        }
+        if (!pending || pendingRows == 0) {
+            pendingSince = System.nanoTime();
+        }
+        pending = true;
+        pendingRows += rows;
+        pendingPatches |= patches;
+        if (System.nanoTime() - pendingSince >= foldIntervalNanos || pendingRows >= MAX_PENDING_ROWS) {
+            foldPending();
+        }
+    }
+
+    /** Folding is due at this many pending rows whatever their age, which bounds the fold's temporary table. */
+    private static final long MAX_PENDING_ROWS = 1_000_000;
+
+    /**
+     * Makes {@code persons} hold every committed write's changes, for readers of persons: a fold in
+     * a transaction of its own when changes are pending, else nothing.
+     */
+    void foldPersons() {
+        if (pending && !writeLock.isHeldByCurrentThread()) {
+            write("folding person changes", this::foldPending);
+        }
+    }
+
+    /** Folds the pending person changes into {@code persons}; under the write lock, inside a write's transaction. */
+    private void foldPending() throws SQLException {
+        if (!pending) {
+            return;
+        }
+        long started = System.nanoTime();
+        fold(writer, pendingPatches);
+        if (log.isDebugEnabled()) {
+            log.debug("Folded {} person changes in {} ms", pendingRows, (System.nanoTime() - started) / 1_000_000);
+        }
+        pending = false;
+        pendingRows = 0;
+        pendingPatches = false;
+    }
+
+    /** The statements of a fold, on {@code connection} inside its open transaction. */
+    private static void fold(Connection connection, boolean patches) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            // created and dropped inside the transaction: emptying a reused temporary table keeps its memory
+            statement.execute(PERSON_BATCH_OF_CHANGES);
             statement.execute(UPDATE_PERSONS);
             statement.execute(UPDATE_PERSONS_REST);
             if (patches) {
@@ -770,11 +908,12 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             }
             statement.execute(INSERT_PERSONS.formatted(PERSON_COLUMNS));
             statement.execute("DROP TABLE person_batch");
+            statement.execute("DELETE FROM person_changes");
         }
     }
 
+    /** The columns of a change after its {@code seq}, which the caller began the row with. */
     private static void appendChange(DuckDBAppender appender, PersonChanges.Change change) throws SQLException {
-        appender.beginRow();
         appender.append(change.projectId());
         appender.append(change.personId());
         appendNullable(appender, change.firstSeen());
@@ -1022,6 +1161,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     @Override
     public java.util.Map<Long, Long> maxPersonIds() {
         java.util.Map<Long, Long> highest = new java.util.HashMap<>();
+        foldPersons();
         try (Connection connection = reader();
                 Statement statement = connection.createStatement();
                 // persons covers the persons of events and those only profile data created
@@ -1116,6 +1256,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     @Override
     public void deleteProject(long projectId) {
         write("deleting events", () -> {
+            foldPending();
             try (Statement statement = writer.createStatement()) {
                 for (String table : List.of("events", "order_events", "identities", "person_merges", "persons", "person_hours",
                         "person_stage_transitions", "lifecycle_runs", "person_sets", "person_stages", "rfm_orders", "profile_updates")) {
@@ -1150,6 +1291,8 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         boolean[] found = {false};
         List<Long> touched = new ArrayList<>();
         write("updating traits", () -> {
+            // the changes that arrived before this edit go first
+            foldPending();
             List<Long> members = members(writer, projectId, personId);
             if (count(writer, "SELECT count(*) FROM persons WHERE project_id = ? AND person_id IN (%s)", projectId, members) == 0) {
                 return;
@@ -1216,6 +1359,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     public Optional<PersonDeleted> deletePerson(long projectId, long personId) {
         List<PersonDeleted> deleted = new ArrayList<>(1);
         write("deleting a person", () -> {
+            foldPending();
             List<Long> members = members(writer, projectId, personId);
             long events = count(writer, "SELECT count(*) FROM events WHERE project_id = ? AND person_id IN (%s)", projectId, members);
             long profiles = count(writer, "SELECT count(*) FROM persons WHERE project_id = ? AND person_id IN (%s)", projectId, members);
@@ -1275,6 +1419,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
 
     @Override
     public Optional<PersonProfile> person(long projectId, long personId) {
+        foldPersons();
         try (Connection connection = reader()) {
             // one snapshot for all the queries, so that a merge committed in between cannot split the answer
             connection.setAutoCommit(false);
@@ -1448,6 +1593,21 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             }
             closed = true;
             timeIndex.close();
+            if (pending) {
+                // not needed for correctness (the next open folds them), but the file is complete without it
+                writer.setAutoCommit(false);
+                try {
+                    foldPending();
+                    writer.commit();
+                }
+                catch (SQLException | RuntimeException e) {
+                    writer.rollback();
+                    log.warn("Folding the person changes on close failed; the next start folds them", e);
+                }
+                finally {
+                    writer.setAutoCommit(true);
+                }
+            }
             try (Statement statement = writer.createStatement()) {
                 statement.execute("CHECKPOINT");
             }

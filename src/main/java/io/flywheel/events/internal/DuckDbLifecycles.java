@@ -91,6 +91,7 @@ final class DuckDbLifecycles implements Lifecycles {
     }
 
     private Computed compute(long projectId, LifecycleThresholds thresholds, Instant now) {
+        store.foldPersons();
         try (Connection connection = store.reader()) {
             connection.setAutoCommit(false);
             Instant previous = lastComputed(connection, projectId).orElse(null);
@@ -368,6 +369,7 @@ final class DuckDbLifecycles implements Lifecycles {
         long[][] sizes = new long[days.size()][STAGES.length];
         long[][] flows = new long[STAGES.length + 1][STAGES.length];
         ProjectActivity activity;
+        store.foldPersons();
         try (Connection connection = store.reader()) {
             connection.setAutoCommit(false);
             activity = ProjectActivity.load(connection, projectId);

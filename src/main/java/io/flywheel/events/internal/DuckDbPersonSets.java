@@ -115,6 +115,7 @@ final class DuckDbPersonSets implements PersonSets {
         // transaction far more slowly (a sequence rule took 3-36 s instead of 0.2 s on 100M events).
         // The shared temporary tables are each one snapshot; a write between two rules shows up in
         // the later ones, and its persons are evaluated again in the next refresh anyway.
+        store.foldPersons();
         try (Connection reader = store.reader()) {
             if (onlyPersons != null && onlyPersons.isEmpty()) {
                 rules.forEach(rule -> changes.add(new Changes(rule.key(), 0, List.of(), List.of())));
@@ -882,6 +883,7 @@ final class DuckDbPersonSets implements PersonSets {
         if (personIds.isEmpty()) {
             return List.of();
         }
+        store.foldPersons();
         try (Connection reader = store.reader()) {
             reader.setAutoCommit(false);
             try (Statement statement = reader.createStatement()) {

@@ -87,6 +87,7 @@ final class DuckDbPersons {
         Sql count = select(projectId, restriction).append("SELECT count(*) FROM roots WHERE TRUE");
         restrict(count, restriction);
         conditions(count, projectId, query);
+        store.foldPersons();
         try (Connection connection = store.reader()) {
             connection.setAutoCommit(false);
             List<PersonSummary> persons = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.flywheel.events.internal;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,6 +18,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the changes into the database file (its {@code checkpoint_threshold}); blank leaves DuckDB's
  *     default (16 MB). Every checkpoint rewrites the changed parts of the persons table whatever
  *     the size, so larger values cost less in all but make each pause of the writer longer.
+ * @param personFoldInterval how long the person changes of written events may wait before they are
+ *     folded into the persons table (earlier whenever something reads persons): each fold updates
+ *     the stored rows in one statement, whose cost on a large table hardly depends on how many
+ *     writes it covers
  */
 @ConfigurationProperties("flywheel.events")
 public record EventStoreProperties(
@@ -24,10 +29,14 @@ public record EventStoreProperties(
         @DefaultValue("") String memoryLimit,
         @DefaultValue("0") int threads,
         @DefaultValue("-1") long timeIndexEntries,
-        @DefaultValue("") String checkpointThreshold) {
+        @DefaultValue("") String checkpointThreshold,
+        @DefaultValue("2s") Duration personFoldInterval) {
 
     @ConstructorBinding
     public EventStoreProperties {
+        if (personFoldInterval == null || personFoldInterval.isNegative()) {
+            throw new IllegalArgumentException("flywheel.events.person-fold-interval must be zero or more");
+        }
     }
 
     /** With the time index's default budget. */
@@ -38,5 +47,10 @@ public record EventStoreProperties(
     /** With DuckDB's checkpoint threshold. */
     public EventStoreProperties(Path path, String memoryLimit, int threads, long timeIndexEntries) {
         this(path, memoryLimit, threads, timeIndexEntries, "");
+    }
+
+    /** With the default fold interval of person changes. */
+    public EventStoreProperties(Path path, String memoryLimit, int threads, long timeIndexEntries, String checkpointThreshold) {
+        this(path, memoryLimit, threads, timeIndexEntries, checkpointThreshold, Duration.ofSeconds(2));
     }
 }

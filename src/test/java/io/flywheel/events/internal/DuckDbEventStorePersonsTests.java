@@ -296,6 +296,79 @@ class DuckDbEventStorePersonsTests {
     }
 
     @Test
+    void changesFoldedTogetherGiveThePersonsThatAFoldPerWriteGives() {
+        Path eager = TestApplication.freshDataDir().resolve("events.duckdb");
+        java.util.Random random = new java.util.Random(42);
+        String[] patches = {"{\"plan\":\"free\"}", "{\"plan\":\"pro\",\"city\":\"上海\"}", "{\"city\":null}", "[1]",
+            "{\"tags\":[\"a\"],\"age\":31}", "{}"};
+        String[] channels = {"SEO", "WeChat", "Direct", null};
+        try (DuckDbEventStore perWrite = new DuckDbEventStore(new EventStoreProperties(eager, "256MB", 1, -1, "", java.time.Duration.ZERO));
+                DuckDbEventStore together = new DuckDbEventStore(
+                        new EventStoreProperties(TestApplication.freshDataDir().resolve("events.duckdb"), "256MB", 1, -1, "",
+                                java.time.Duration.ofHours(1)))) {
+            for (int write = 0; write < 30; write++) {
+                List<Event> events = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    long person = 1 + random.nextInt(15);
+                    // few distinct minutes, so that touches tie within and across writes
+                    int minute = random.nextInt(6) * 10;
+                    events.add(switch (random.nextInt(5)) {
+                        case 0 -> page(1, person, minute);
+                        case 1, 2 -> touch(1, person, minute, channels[random.nextInt(channels.length)], "c" + random.nextInt(3));
+                        case 3 -> identify(1, person, random.nextBoolean() ? "u-" + person + "-" + random.nextInt(3) : null, minute,
+                                patches[random.nextInt(patches.length)]);
+                        default -> imported(1, person, random.nextBoolean() ? "u-" + person : null, minute, patches[random.nextInt(patches.length)]);
+                    });
+                }
+                if (write % 3 == 0) {
+                    perWrite.append(events);
+                    together.append(events);
+                }
+                else {
+                    perWrite.apply(batch(events, write));
+                    together.apply(batch(events, write));
+                }
+            }
+            for (long person = 1; person <= 15; person++) {
+                assertThat(together.person(1, person)).as("person %d", person).isEqualTo(perWrite.person(1, person));
+            }
+            assertThat(together.persons(1, io.flywheel.events.PersonQuery.everyone(), new io.flywheel.shared.PageRequest(0, 50))
+                    .items()).isEqualTo(perWrite.persons(1, io.flywheel.events.PersonQuery.everyone(),
+                    new io.flywheel.shared.PageRequest(0, 50)).items());
+        }
+    }
+
+    @Test
+    void personChangesAStopLeftUnfoldedAreFoldedOnOpen() throws SQLException {
+        store.append(List.of(touch(1, 1, 10, "SEO", "brand"), page(1, 1, 20)));
+        assertThat(person(1, 1).events()).isEqualTo(2);
+        store.close();
+        // what a kill leaves when it comes after a write's commit and before the fold: the write's changes only
+        execute("INSERT INTO person_changes (seq, project_id, person_id, first_seen, last_seen, event_count, user_id, trait_patches, "
+                + "traits_updated_at, last_touch_channel, last_touch_campaign, last_touch_at) VALUES "
+                + "(1, 1, 1, TIMESTAMP '2026-04-01 08:05:00', TIMESTAMP '2026-04-01 09:00:00', 3, 'u-1', ['{\"plan\":\"gold\"}'], "
+                + "TIMESTAMP '2026-04-02 00:00:00', 'WeChat', 'spring', TIMESTAMP '2026-04-01 09:00:00'), "
+                + "(2, 1, 1, NULL, NULL, 0, NULL, ['{\"city\":\"上海\"}'], TIMESTAMP '2026-04-02 00:00:01', NULL, NULL, NULL), "
+                + "(2, 1, 2, TIMESTAMP '2026-04-01 08:30:00', TIMESTAMP '2026-04-01 08:30:00', 1, NULL, NULL, NULL, NULL, NULL, NULL)");
+
+        store = new DuckDbEventStore(new EventStoreProperties(file, "256MB", 1));
+
+        PersonProfile one = person(1, 1);
+        assertThat(one.events()).isEqualTo(5);
+        assertThat(one.firstSeen()).isEqualTo(minute(5));
+        assertThat(one.lastSeen()).isEqualTo(minute(60));
+        assertThat(one.userId()).isEqualTo("u-1");
+        assertThat(json(one.traits())).isEqualTo(json("{\"plan\":\"gold\",\"city\":\"上海\"}"));
+        assertThat(one.firstTouch()).isEqualTo(new PersonProfile.Touch("SEO", "brand", minute(10)));
+        assertThat(one.lastTouch()).isEqualTo(new PersonProfile.Touch("WeChat", "spring", minute(60)));
+        assertThat(person(1, 2).events()).isOne();
+        assertThat(rows("SELECT count(*) FROM person_changes")).as("nothing folded twice").isZero();
+        store.close();
+        store = new DuckDbEventStore(new EventStoreProperties(file, "256MB", 1));
+        assertThat(person(1, 1).events()).isEqualTo(5);
+    }
+
+    @Test
     void aFileWithoutPersonsIsFilledFromItsEventsOnOpen() throws SQLException {
         List<IngestBatch> batches = List.of(
                 new IngestBatch(List.of(
