@@ -210,7 +210,7 @@ final class DuckDbEventAnalytics implements EventAnalytics {
      */
     static final String PEOPLE = "SELECT COALESCE(m.root_id, p.person_id) AS person, min(p.first_seen) AS first_ts, "
             + "arg_min(p.first_touch_channel, p.first_touch_at) FILTER (WHERE p.first_touch_channel IS NOT NULL) AS channel "
-            + "FROM persons p LEFT JOIN person_merges m ON m.project_id = p.project_id AND m.person_id = p.person_id "
+            + "FROM " + DuckDbEventStore.PERSONS_NOW + " p LEFT JOIN person_merges m ON m.project_id = p.project_id AND m.person_id = p.person_id "
             + "WHERE p.project_id = ? GROUP BY 1";
 
     // ---------------------------------------------------------------- funnel
@@ -692,9 +692,6 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         AtomicBoolean timedOut = new AtomicBoolean();
         if (control.isCancelled()) {
             throw new QueryCancelledException("the query was cancelled", false);
-        }
-        if (sql.text().contains("FROM persons")) {
-            store.foldPersons();
         }
         try (Connection connection = store.reader();
                 DuckDBPreparedStatement statement = connection.prepareStatement(sql.text()).unwrap(DuckDBPreparedStatement.class)) {

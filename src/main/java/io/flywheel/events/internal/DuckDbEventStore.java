@@ -56,11 +56,12 @@ import tools.jackson.databind.node.ObjectNode;
  * events per person in Java ({@link PersonChanges}) and appends one row per person to
  * {@code person_changes} in its own transaction, so an acknowledged event's person change is as
  * durable as the event. The changes are folded into {@code persons} in place ({@link #foldPending})
- * once they are {@code personFoldInterval} old, before anything reads persons
- * ({@link #foldPersons}), and when the store opens (after a crash): an update of a large persons
+ * once they are {@code personFoldInterval} old, before a write that changes persons otherwise
+ * (trait edits, deletion), and when the store opens (after a crash): an update of a large persons
  * table reads the key columns of every stored row whatever the number of changes, so one fold per
- * interval instead of one per write takes most of that work off the writer. Merges are not applied
- * here but when reading.
+ * interval instead of one per write takes most of that work off the writer. Readers never wait for
+ * a fold: they read {@link #PERSONS_NOW}, the table with the pending changes applied. Merges are
+ * not applied here but when reading.
  */
 public class DuckDbEventStore implements EventStore, AutoCloseable {
 
@@ -202,8 +203,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
      * user id, the trait patches one after another, the first touch with the earliest timestamp (the
      * first arrival on a tie), the last touch with the latest (the last arrival on a tie).
      */
-    private static final String PERSON_BATCH_OF_CHANGES = """
-            CREATE OR REPLACE TEMP TABLE person_batch AS
+    static final String PENDING_CHANGES = """
             SELECT project_id, person_id, first_seen, last_seen, event_count, user_id, trait_patches, traits_updated_at,
                    first_touch.channel AS first_touch_channel, first_touch.campaign AS first_touch_campaign, first_touch.at AS first_touch_at,
                    last_touch.channel AS last_touch_channel, last_touch.campaign AS last_touch_campaign, last_touch.at AS last_touch_at
@@ -221,6 +221,43 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 FROM person_changes
                 GROUP BY project_id, person_id
             )""";
+
+    private static final String PERSON_BATCH_OF_CHANGES = "CREATE OR REPLACE TEMP TABLE person_batch AS " + PENDING_CHANGES;
+
+    /**
+     * {@code persons} with the pending changes folded in by the same rules as {@link #fold} (the
+     * updates and the insert below; {@code DuckDbEventStorePersonsTests} holds the two to the same
+     * rows), for readers in place of the table: within one statement it reads one snapshot of both
+     * tables, so a reader sees every committed write without waiting for a fold, and a filter on
+     * {@code project_id} reaches the scan of persons.
+     */
+    static final String PERSONS_NOW = """
+            (SELECT p.project_id, p.person_id, least(p.first_seen, c.first_seen) AS first_seen,
+                    greatest(p.last_seen, c.last_seen) AS last_seen, p.event_count + coalesce(c.event_count, 0) AS event_count,
+                    coalesce(c.user_id, p.user_id) AS user_id,
+                    CASE WHEN c.trait_patches IS NULL THEN p.traits
+                         ELSE CAST(list_reduce(list_prepend(p.traits, list_filter(c.trait_patches, patch -> %1$s)),
+                                               (traits, patch) -> json_merge_patch(traits, patch)) AS VARCHAR) END AS traits,
+                    greatest(p.traits_updated_at, c.traits_updated_at) AS traits_updated_at,
+                    CASE WHEN %2$s THEN c.first_touch_channel ELSE p.first_touch_channel END AS first_touch_channel,
+                    CASE WHEN %2$s THEN c.first_touch_campaign ELSE p.first_touch_campaign END AS first_touch_campaign,
+                    CASE WHEN %2$s THEN c.first_touch_at ELSE p.first_touch_at END AS first_touch_at,
+                    CASE WHEN %3$s THEN c.last_touch_channel ELSE p.last_touch_channel END AS last_touch_channel,
+                    CASE WHEN %3$s THEN c.last_touch_campaign ELSE p.last_touch_campaign END AS last_touch_campaign,
+                    CASE WHEN %3$s THEN c.last_touch_at ELSE p.last_touch_at END AS last_touch_at
+             FROM persons p LEFT JOIN (%4$s) c ON c.project_id = p.project_id AND c.person_id = p.person_id
+             UNION ALL
+             SELECT c.project_id, c.person_id, c.first_seen, c.last_seen, c.event_count, c.user_id,
+                    CASE WHEN c.trait_patches IS NULL THEN '{}'
+                         ELSE CAST(list_reduce(list_prepend('{}', list_filter(c.trait_patches, patch -> %1$s)),
+                                               (traits, patch) -> json_merge_patch(traits, patch)) AS VARCHAR) END,
+                    c.traits_updated_at, c.first_touch_channel, c.first_touch_campaign, c.first_touch_at,
+                    c.last_touch_channel, c.last_touch_campaign, c.last_touch_at
+             FROM (%4$s) c ANTI JOIN persons p ON p.project_id = c.project_id AND p.person_id = c.person_id)""".formatted(
+            IS_JSON_OBJECT.formatted("patch"),
+            "c.first_touch_at IS NOT NULL AND (p.first_touch_at IS NULL OR c.first_touch_at < p.first_touch_at)",
+            "c.last_touch_at IS NOT NULL AND (p.last_touch_at IS NULL OR c.last_touch_at >= p.last_touch_at)",
+            PENDING_CHANGES);
 
     /**
      * The batch's changes of persons already stored, applied in place to the two columns every
@@ -871,16 +908,6 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     /** Folding is due at this many pending rows whatever their age, which bounds the fold's temporary table. */
     private static final long MAX_PENDING_ROWS = 1_000_000;
 
-    /**
-     * Makes {@code persons} hold every committed write's changes, for readers of persons: a fold in
-     * a transaction of its own when changes are pending, else nothing.
-     */
-    void foldPersons() {
-        if (pending && !writeLock.isHeldByCurrentThread()) {
-            write("folding person changes", this::foldPending);
-        }
-    }
-
     /** Folds the pending person changes into {@code persons}; under the write lock, inside a write's transaction. */
     private void foldPending() throws SQLException {
         if (!pending) {
@@ -1161,12 +1188,12 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     @Override
     public java.util.Map<Long, Long> maxPersonIds() {
         java.util.Map<Long, Long> highest = new java.util.HashMap<>();
-        foldPersons();
         try (Connection connection = reader();
                 Statement statement = connection.createStatement();
                 // persons covers the persons of events and those only profile data created
                 ResultSet result = statement.executeQuery("SELECT project_id, MAX(person_id) FROM (SELECT project_id, person_id FROM events "
-                        + "UNION ALL SELECT project_id, person_id FROM persons) GROUP BY project_id")) {
+                        + "UNION ALL SELECT project_id, person_id FROM persons UNION ALL SELECT project_id, person_id FROM person_changes) "
+                        + "GROUP BY project_id")) {
             while (result.next()) {
                 highest.put(result.getLong(1), result.getLong(2));
             }
@@ -1419,7 +1446,6 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
 
     @Override
     public Optional<PersonProfile> person(long projectId, long personId) {
-        foldPersons();
         try (Connection connection = reader()) {
             // one snapshot for all the queries, so that a merge committed in between cannot split the answer
             connection.setAutoCommit(false);
@@ -1534,10 +1560,10 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                                AS first_touch,
                            arg_max({'channel': last_touch_channel, 'campaign': last_touch_campaign, 'ts': last_touch_at}, last_touch_at)
                                AS last_touch
-                    FROM persons
+                    FROM %s p
                     WHERE project_id = ? AND person_id IN (%s)
                 )
-                WHERE event_count IS NOT NULL""".formatted(in);
+                WHERE event_count IS NOT NULL""".formatted(PERSONS_NOW, in);
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, root);
             statement.setLong(2, root);

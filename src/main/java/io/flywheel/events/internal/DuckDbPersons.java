@@ -25,6 +25,20 @@ import java.util.Locale;
 final class DuckDbPersons {
 
     /**
+     * The common table expression {@code members}: every raw person row of the project with its
+     * {@code root}. The one parameter is the project. Person sets build their conditions on it too.
+     */
+    static final String MEMBERS = """
+            members AS (
+                SELECT p.person_id, p.first_seen, p.last_seen, p.event_count, p.user_id, p.traits, p.traits_updated_at,
+                       p.first_touch_channel, p.first_touch_at, p.last_touch_channel, p.last_touch_at,
+                       coalesce(m.root_id, p.person_id) AS root
+                FROM %s p
+                LEFT JOIN person_merges m ON m.project_id = p.project_id AND m.person_id = p.person_id
+                WHERE p.project_id = ?
+            )""".formatted(DuckDbEventStore.PERSONS_NOW);
+
+    /**
      * Every root of the project with its merged persons' rows combined by the rules of
      * {@link DuckDbEventStore#person}: seen times and counts over all, the root's userId or else the
      * most recently seen one, traits in the order of their last identify (the root last on a tie),
@@ -41,20 +55,6 @@ final class DuckDbPersons {
                 GROUP BY root
             )
             """.formatted(DuckDbPersons.MEMBERS);
-
-    /**
-     * The common table expression {@code members}: every raw person row of the project with its
-     * {@code root}. The one parameter is the project. Person sets build their conditions on it too.
-     */
-    static final String MEMBERS = """
-            members AS (
-                SELECT p.person_id, p.first_seen, p.last_seen, p.event_count, p.user_id, p.traits, p.traits_updated_at,
-                       p.first_touch_channel, p.first_touch_at, p.last_touch_channel, p.last_touch_at,
-                       coalesce(m.root_id, p.person_id) AS root
-                FROM persons p
-                LEFT JOIN person_merges m ON m.project_id = p.project_id AND m.person_id = p.person_id
-                WHERE p.project_id = ?
-            )""";
 
     private final DuckDbEventStore store;
 
@@ -87,7 +87,6 @@ final class DuckDbPersons {
         Sql count = select(projectId, restriction).append("SELECT count(*) FROM roots WHERE TRUE");
         restrict(count, restriction);
         conditions(count, projectId, query);
-        store.foldPersons();
         try (Connection connection = store.reader()) {
             connection.setAutoCommit(false);
             List<PersonSummary> persons = new ArrayList<>();

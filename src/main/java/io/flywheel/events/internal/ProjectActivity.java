@@ -22,7 +22,7 @@ final class ProjectActivity {
     private static final String ROOTS = """
             WITH roots AS (
                 SELECT coalesce(m.root_id, p.person_id) AS person_id, min(p.first_seen) AS first_seen, max(p.last_seen) AS last_seen
-                FROM persons p
+                FROM %s p
                 LEFT JOIN person_merges m ON m.project_id = p.project_id AND m.person_id = p.person_id
                 WHERE p.project_id = ? AND p.first_seen IS NOT NULL
                 GROUP BY 1
@@ -30,7 +30,7 @@ final class ProjectActivity {
                 SELECT person_id, %s AS stage, since FROM person_stages WHERE project_id = ?
             )
             SELECT r.person_id, epoch_us(r.first_seen), epoch_us(r.last_seen), coalesce(s.stage, -1), coalesce(epoch_us(s.since), 0)
-            FROM roots r LEFT JOIN stored s ON s.person_id = r.person_id""".formatted(stageOrdinal());
+            FROM roots r LEFT JOIN stored s ON s.person_id = r.person_id""".formatted(DuckDbEventStore.PERSONS_NOW, stageOrdinal());
 
     private static String stageOrdinal() {
         StringBuilder sql = new StringBuilder("CASE stage");

@@ -302,10 +302,10 @@ class DuckDbEventStorePersonsTests {
         String[] patches = {"{\"plan\":\"free\"}", "{\"plan\":\"pro\",\"city\":\"上海\"}", "{\"city\":null}", "[1]",
             "{\"tags\":[\"a\"],\"age\":31}", "{}"};
         String[] channels = {"SEO", "WeChat", "Direct", null};
-        try (DuckDbEventStore perWrite = new DuckDbEventStore(new EventStoreProperties(eager, "256MB", 1, -1, "", java.time.Duration.ZERO));
-                DuckDbEventStore together = new DuckDbEventStore(
-                        new EventStoreProperties(TestApplication.freshDataDir().resolve("events.duckdb"), "256MB", 1, -1, "",
-                                java.time.Duration.ofHours(1)))) {
+        Path lazy = TestApplication.freshDataDir().resolve("events.duckdb");
+        EventStoreProperties unfolded = new EventStoreProperties(lazy, "256MB", 1, -1, "", java.time.Duration.ofHours(1));
+        try (DuckDbEventStore perWrite = new DuckDbEventStore(new EventStoreProperties(eager, "256MB", 1, -1, "", java.time.Duration.ZERO))) {
+            DuckDbEventStore together = new DuckDbEventStore(unfolded);
             for (int write = 0; write < 30; write++) {
                 List<Event> events = new ArrayList<>();
                 for (int i = 0; i < 12; i++) {
@@ -329,12 +329,28 @@ class DuckDbEventStorePersonsTests {
                     together.apply(batch(events, write));
                 }
             }
-            for (long person = 1; person <= 15; person++) {
-                assertThat(together.person(1, person)).as("person %d", person).isEqualTo(perWrite.person(1, person));
+            // read through the pending changes, then folded (on close) and read from the table alone
+            for (boolean folded : new boolean[] {false, true}) {
+                if (folded) {
+                    together.close();
+                    together = new DuckDbEventStore(unfolded);
+                }
+                if (folded) {
+                    assertThat(pendingChanges(together)).isZero();
+                }
+                else {
+                    assertThat(pendingChanges(together)).as("every write's changes, none folded").isGreaterThan(100);
+                    assertThat(pendingChanges(perWrite)).isZero();
+                }
+                for (long person = 1; person <= 15; person++) {
+                    assertThat(together.person(1, person)).as("person %d", person).isEqualTo(perWrite.person(1, person));
+                }
+                assertThat(together.persons(1, io.flywheel.events.PersonQuery.everyone(), new io.flywheel.shared.PageRequest(0, 50))
+                        .items()).isEqualTo(perWrite.persons(1, io.flywheel.events.PersonQuery.everyone(),
+                        new io.flywheel.shared.PageRequest(0, 50)).items());
+                assertThat(together.maxPersonIds()).isEqualTo(perWrite.maxPersonIds());
             }
-            assertThat(together.persons(1, io.flywheel.events.PersonQuery.everyone(), new io.flywheel.shared.PageRequest(0, 50))
-                    .items()).isEqualTo(perWrite.persons(1, io.flywheel.events.PersonQuery.everyone(),
-                    new io.flywheel.shared.PageRequest(0, 50)).items());
+            together.close();
         }
     }
 
@@ -488,6 +504,17 @@ class DuckDbEventStorePersonsTests {
 
         assertThat(person(1, 5).seen()).isFalse();
         assertThat(person(1, 1).events()).as("the persons of the old file were built from its events").isOne();
+    }
+
+    private static long pendingChanges(DuckDbEventStore store) {
+        try (Connection connection = store.reader(); Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM person_changes")) {
+            result.next();
+            return result.getLong(1);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private long rows(String sql) throws SQLException {
