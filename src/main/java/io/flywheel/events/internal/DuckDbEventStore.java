@@ -225,6 +225,15 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     private static final String PERSON_BATCH_OF_CHANGES = "CREATE OR REPLACE TEMP TABLE person_batch AS " + PENDING_CHANGES;
 
     /**
+     * The ids of every person stored in the project, folded or not: for checks that a person still
+     * exists, which need none of {@link #PERSONS_NOW}'s columns.
+     */
+    static String personIds(long projectId) {
+        return "SELECT person_id FROM persons WHERE project_id = " + projectId
+                + " UNION ALL SELECT person_id FROM person_changes WHERE project_id = " + projectId;
+    }
+
+    /**
      * {@code persons} with the pending changes folded in by the same rules as {@link #fold} (the
      * updates and the insert below; {@code DuckDbEventStorePersonsTests} holds the two to the same
      * rows), for readers in place of the table: within one statement it reads one snapshot of both

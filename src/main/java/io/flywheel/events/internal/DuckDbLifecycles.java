@@ -206,11 +206,11 @@ final class DuckDbLifecycles implements Lifecycles {
             // the changed rows, and those of persons deleted or merged away
             statement.execute(("DELETE FROM person_stages WHERE project_id = %1$d AND (person_id IN (SELECT person_id FROM stage_rows) "
                     + "OR person_id IN (SELECT person_id FROM person_merges WHERE project_id = %1$d) "
-                    + "OR person_id NOT IN (SELECT person_id FROM " + DuckDbEventStore.PERSONS_NOW + " p WHERE project_id = %1$d UNION ALL "
+                    + "OR person_id NOT IN (" + DuckDbEventStore.personIds(projectId) + " UNION ALL "
                     + "SELECT root_id FROM person_merges WHERE project_id = %1$d))").formatted(projectId));
             // nor do persons deleted or merged away while the stages were computed
             statement.execute(("DELETE FROM stage_rows WHERE person_id IN (SELECT person_id FROM person_merges WHERE project_id = %1$d) "
-                    + "OR (person_id NOT IN (SELECT person_id FROM " + DuckDbEventStore.PERSONS_NOW + " p WHERE project_id = %1$d) "
+                    + "OR (person_id NOT IN (" + DuckDbEventStore.personIds(projectId) + ") "
                     + "AND person_id NOT IN (SELECT root_id FROM person_merges WHERE project_id = %1$d))").formatted(projectId));
             statement.execute("INSERT INTO person_stages SELECT %d, person_id, stage, since FROM stage_rows WHERE stage IS NOT NULL"
                     .formatted(projectId));

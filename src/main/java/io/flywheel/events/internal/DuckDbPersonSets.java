@@ -558,7 +558,7 @@ final class DuckDbPersonSets implements PersonSets {
             store.inTransaction("keeping the orders for RFM", reader, connection -> {
                 execute(new Sql().append("DELETE FROM rfm_orders WHERE project_id = ?", projectId));
                 execute(new Sql().append("INSERT INTO rfm_orders SELECT * FROM rfm_copy "
-                        + "WHERE person_id IN (SELECT person_id FROM " + DuckDbEventStore.PERSONS_NOW + " p WHERE project_id = ?)", projectId));
+                        + "WHERE person_id IN (" + DuckDbEventStore.personIds(projectId) + ")"));
                 return null;
             });
             execute(new Sql().append("DROP TABLE rfm_copy"));
@@ -576,7 +576,7 @@ final class DuckDbPersonSets implements PersonSets {
                         + "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members)", projectId));
                 execute(new Sql().append("INSERT INTO rfm_orders SELECT project_id, event, person_id, ts, order_id, revenue FROM dirty_events "
                         + "WHERE (event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?)) "
-                        + "AND person_id IN (SELECT person_id FROM " + DuckDbEventStore.PERSONS_NOW + " p WHERE project_id = ?)", ordersKept, projectId));
+                        + "AND person_id IN (" + DuckDbEventStore.personIds(projectId) + ")", ordersKept));
                 return null;
             });
             store.keptOrders().updated(projectId, ordersKept, owed);
@@ -805,11 +805,11 @@ final class DuckDbPersonSets implements PersonSets {
                     WHERE c.entered
                       AND NOT EXISTS (SELECT 1 FROM person_sets s WHERE s.project_id = ? AND s.set_key = c.set_key AND s.person_id = c.person_id)
                       AND c.person_id NOT IN (SELECT person_id FROM person_merges WHERE project_id = ?)
-                      AND (c.person_id IN (SELECT person_id FROM %s p WHERE project_id = ?)
-                           OR c.person_id IN (SELECT root_id FROM person_merges WHERE project_id = ?))""".formatted(DuckDbEventStore.PERSONS_NOW))) {
+                      AND (c.person_id IN (%s)
+                           OR c.person_id IN (SELECT root_id FROM person_merges WHERE project_id = ?))""".formatted(DuckDbEventStore.personIds(projectId)))) {
                 insert.setLong(1, projectId);
                 insert.setObject(2, LocalDateTime.ofInstant(at, ZoneOffset.UTC));
-                for (int index = 3; index <= 6; index++) {
+                for (int index = 3; index <= 5; index++) {
                     insert.setLong(index, projectId);
                 }
                 insert.executeUpdate();
