@@ -598,7 +598,15 @@ final class DuckDbEventAnalytics implements EventAnalytics {
      * a value is what {@code percent_rank} divides by the buyers but one).
      */
     static Sql rfmScoresOf(Scope scope, String events, String only) {
-        Sql sql = new Sql().append("WITH ").include(buyerFigures(scope, events))
+        return rfmRanksOf(new Sql().append("WITH ").include(buyerFigures(scope, events, null)), only);
+    }
+
+    /**
+     * The scores of {@link #rfmScoresOf} from kept figures: {@code figures} opens a {@code WITH}
+     * that defines {@code p} (person, user_id, recency, frequency, monetary) for every buyer.
+     */
+    static Sql rfmRanksOf(Sql figures, String only) {
+        Sql sql = figures
                 .append(", n AS (SELECT count(*) AS n, avg(recency) AS ar, avg(frequency) AS af, avg(monetary) AS am FROM p), ")
                 .append("mine AS (SELECT * FROM p WHERE person IN (SELECT person FROM " + only + ")), ")
                 .append("rb AS (SELECT recency, sum(c) OVER (ORDER BY recency DESC) - c AS before FROM "
@@ -620,8 +628,20 @@ final class DuckDbEventAnalytics implements EventAnalytics {
         return "(CASE WHEN n.n > 1 THEN CAST(" + counts + ".before AS DOUBLE) / CAST(n.n - 1 AS DOUBLE) ELSE 0 END)";
     }
 
-    /** {@code refunded}, {@code buyers} and {@code p} (person, user_id, recency, frequency, monetary) of {@link #rfmScores}. */
-    private static Sql buyerFigures(Scope scope, String events) {
+    /**
+     * The figures of every buyer as {@link #rfmScores} ranks them (person, user_id, recency,
+     * frequency, monetary), or with {@code persons} (a relation with a column {@code person_id})
+     * only of the buyers with an order of one of those ids; refunds count from every person.
+     */
+    static Sql rfmFigures(Scope scope, String events, String persons) {
+        return new Sql().append("WITH ").include(buyerFigures(scope, events, persons)).append(" SELECT * FROM p");
+    }
+
+    /**
+     * {@code refunded}, {@code buyers} and {@code p} (person, user_id, recency, frequency, monetary) of {@link #rfmScores};
+     * with {@code persons}, only the buyers with an order of one of its {@code person_id}s.
+     */
+    private static Sql buyerFigures(Scope scope, String events, String persons) {
         String local = Sql.localTime("last_ts", scope.zone(), scope.start(), scope.end());
         return new Sql().append("refunded AS (SELECT DISTINCT order_id FROM " + events + " WHERE project_id = ? AND event = 'Order Refunded' "
                         + "AND order_id IS NOT NULL), ", scope.projectId())
@@ -629,14 +649,15 @@ final class DuckDbEventAnalytics implements EventAnalytics {
                         + "coalesce(sum(e.revenue), 0) AS monetary, max(e.user_id) AS user_id FROM " + events + " e " + Sql.MERGES)
                 .append(" WHERE e.project_id = ? AND e.ts >= ? AND e.ts < ? AND e.event = 'Order Completed' ",
                         scope.projectId(), scope.start(), scope.end())
-                .append("AND (e.order_id IS NULL OR e.order_id NOT IN (SELECT order_id FROM refunded)) GROUP BY 1), ")
+                .append("AND (e.order_id IS NULL OR e.order_id NOT IN (SELECT order_id FROM refunded)) "
+                        + (persons == null ? "" : "AND e.person_id IN (SELECT person_id FROM " + persons + ") ") + "GROUP BY 1), ")
                 .append("p AS (SELECT person, user_id, date_diff('day', CAST(" + local + " AS DATE), ?) AS recency, frequency, monetary FROM buyers)",
                         scope.to());
     }
 
     /** Over a relation with the columns of {@code events} that it reads and at least every order and refund (events, order_events, a copy). */
     static Sql rfmScores(Scope scope, String events) {
-        return new Sql().append("WITH ").include(buyerFigures(scope, events))
+        return new Sql().append("WITH ").include(buyerFigures(scope, events, null))
                 .append(" SELECT person, user_id, recency, frequency, monetary, ")
                 .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY recency DESC) * 5)) AS r, ")
                 .append("least(5, 1 + floor(percent_rank() OVER (ORDER BY frequency) * 5)) AS f, ")

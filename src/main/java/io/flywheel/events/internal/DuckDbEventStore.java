@@ -142,6 +142,15 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 order_id   VARCHAR,
                 revenue    DOUBLE
             );
+            CREATE TABLE IF NOT EXISTS rfm_buyers (
+                project_id  BIGINT  NOT NULL,
+                window_days INTEGER NOT NULL,
+                person_id   BIGINT  NOT NULL,
+                user_id     VARCHAR,
+                recency     BIGINT  NOT NULL,
+                frequency   BIGINT  NOT NULL,
+                monetary    DOUBLE  NOT NULL
+            );
             CREATE TABLE IF NOT EXISTS profile_updates (
                 project_id  BIGINT    NOT NULL,
                 message_id  VARCHAR   NOT NULL,
@@ -1295,7 +1304,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             foldPending();
             try (Statement statement = writer.createStatement()) {
                 for (String table : List.of("events", "order_events", "identities", "person_merges", "persons", "person_hours",
-                        "person_stage_transitions", "lifecycle_runs", "person_sets", "person_stages", "rfm_orders", "profile_updates")) {
+                        "person_stage_transitions", "lifecycle_runs", "person_sets", "person_stages", "rfm_orders", "rfm_buyers", "profile_updates")) {
                     statement.execute("DELETE FROM " + table + " WHERE project_id = " + projectId);
                 }
             }
@@ -1404,7 +1413,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             }
             DistinctIds ids = distinctIds(writer, projectId, members);
             for (String table : List.of("events", "order_events", "identities", "persons", "person_hours", "person_stage_transitions",
-                    "person_sets", "person_stages", "rfm_orders", "profile_updates")) {
+                    "person_sets", "person_stages", "rfm_orders", "rfm_buyers", "profile_updates")) {
                 update(writer, "DELETE FROM " + table + " WHERE project_id = ? AND person_id IN (%s)", projectId, members);
             }
             update(writer, "DELETE FROM person_merges WHERE project_id = ? AND (person_id IN (%1$s) OR root_id IN (%1$s))", projectId,

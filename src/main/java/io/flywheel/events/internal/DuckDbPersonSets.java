@@ -276,9 +276,17 @@ final class DuckDbPersonSets implements PersonSets {
                     appender.endRow();
                 }
             }
-            execute(new Sql().append("CREATE TEMP TABLE dirty_members AS WITH " + DuckDbPersons.MEMBERS, projectId)
-                    .append(" SELECT * FROM members WHERE root IN (SELECT coalesce(m.root_id, d.person_id) FROM dirty_ids d "
-                            + "LEFT JOIN person_merges m ON m.project_id = ? AND m.person_id = d.person_id)", projectId));
+            // the person rows whose root (their merge's, else their own id) is a dirty id's root: the ids come from the
+            // merges first and only their rows are read, not the root of every person computed to compare it
+            execute(new Sql().append("CREATE TEMP TABLE dirty_members AS WITH wanted AS (SELECT DISTINCT coalesce(m.root_id, d.person_id) AS root "
+                            + "FROM dirty_ids d LEFT JOIN person_merges m ON m.project_id = ? AND m.person_id = d.person_id), ", projectId)
+                    .append("ids AS (SELECT root AS person_id, root FROM wanted "
+                            + "WHERE root NOT IN (SELECT person_id FROM person_merges WHERE project_id = ?) ", projectId)
+                    .append("UNION ALL SELECT m.person_id, m.root_id FROM person_merges m JOIN wanted w ON w.root = m.root_id WHERE m.project_id = ?) ",
+                            projectId)
+                    .append("SELECT p.person_id, p.first_seen, p.last_seen, p.event_count, p.user_id, p.traits, p.traits_updated_at, "
+                            + "p.first_touch_channel, p.first_touch_at, p.last_touch_channel, p.last_touch_at, ids.root "
+                            + "FROM " + DuckDbEventStore.PERSONS_NOW + " p JOIN ids ON ids.person_id = p.person_id WHERE p.project_id = ?", projectId));
             execute(new Sql().append("CREATE TEMP TABLE dirty_roots AS SELECT DISTINCT root AS person FROM dirty_members"));
             // the stored members among these persons and every id merged into them, of every set, in one scan: the
             // comparison picks the sets of the call, which is cheaper than a list of keys here
@@ -533,16 +541,80 @@ final class DuckDbPersonSets implements PersonSets {
             else if (incremental) {
                 updateOrders();
             }
+            long projectId = audience.projectId();
             for (PersonCondition.Rfm scores : rfmConditions) {
-                if (!rfm.containsKey(scores.windowDays())) {
-                    String table = "rfm_" + scores.windowDays();
-                    // ranked among every buyer, kept for the persons in question only
-                    Scope scope = ConditionSql.rfmScope(audience, scores.windowDays());
-                    execute(new Sql().append("CREATE TEMP TABLE " + table + " AS ").include(incremental
-                            ? DuckDbEventAnalytics.rfmScoresOf(scope, KEPT_ORDERS, "dirty_roots") : DuckDbEventAnalytics.rfmScores(scope, KEPT_ORDERS)));
-                    rfm.put(scores.windowDays(), table);
+                int window = scores.windowDays();
+                if (!rfm.containsKey(window)) {
+                    String table = "rfm_" + window;
+                    Scope scope = ConditionSql.rfmScope(audience, window);
+                    if (incremental) {
+                        if (!store.keptOrders().buyersCurrent(projectId, window, scope)) {
+                            keepBuyers(window, scope);
+                        }
+                        // ranked among every buyer from the kept figures, for the persons in question only
+                        execute(new Sql().append("CREATE TEMP TABLE " + table + " AS ").include(DuckDbEventAnalytics.rfmRanksOf(new Sql()
+                                .append("WITH p AS (SELECT person_id AS person, user_id, recency, frequency, monetary FROM rfm_buyers "
+                                        + "WHERE project_id = ? AND window_days = ?)", projectId, window), "dirty_roots")));
+                    }
+                    else {
+                        execute(new Sql().append("CREATE TEMP TABLE " + table + " AS ").include(DuckDbEventAnalytics.rfmScores(scope, KEPT_ORDERS)));
+                    }
+                    rfm.put(window, table);
                 }
             }
+        }
+
+        /**
+         * Fills {@code rfm_buyers} with the figures of every buyer of the window's scope from the kept
+         * orders: once a day per window, after which each refresh replaces only the dirty persons'.
+         */
+        private void keepBuyers(int window, Scope scope) throws SQLException {
+            long projectId = audience.projectId();
+            execute(new Sql().append("CREATE TEMP TABLE rfm_figures AS ").include(DuckDbEventAnalytics.rfmFigures(scope, KEPT_ORDERS, null)));
+            store.inTransaction("keeping the buyers for RFM", reader, connection -> {
+                execute(new Sql().append("DELETE FROM rfm_buyers WHERE project_id = ? AND window_days = ?", projectId, window));
+                execute(new Sql().append("INSERT INTO rfm_buyers SELECT ?, ?, person, user_id, recency, frequency, monetary FROM rfm_figures",
+                        projectId, window));
+                return null;
+            });
+            execute(new Sql().append("DROP TABLE rfm_figures"));
+            store.keptOrders().buyersKept(projectId, window, scope);
+        }
+
+        /**
+         * Within the transaction that brought the kept orders up to date: replaces the kept figures
+         * of the buyers whose orders may have changed — the dirty persons' roots and the owners of
+         * orders a dirty person refunded before or after — in every window kept for today.
+         */
+        private void updateBuyers(long projectId) throws SQLException {
+            for (int window : rfmConditions.stream().map(PersonCondition.Rfm::windowDays).distinct().toList()) {
+                Scope scope = ConditionSql.rfmScope(audience, window);
+                if (!store.keptOrders().buyersCurrent(projectId, window, scope)) {
+                    continue;
+                }
+                execute(new Sql().append("DELETE FROM rfm_buyers WHERE project_id = ? AND window_days = ? AND person_id IN ("
+                        + "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members UNION SELECT person_id FROM rfm_affected)",
+                        projectId, window));
+                execute(new Sql().append("INSERT INTO rfm_buyers SELECT ?, ?, person, user_id, recency, frequency, monetary FROM (", projectId, window)
+                        .include(DuckDbEventAnalytics.rfmFigures(scope, KEPT_ORDERS, "rfm_affected")).append(")"));
+            }
+        }
+
+        /**
+         * {@code rfm_affected}: every person id whose root's figures may change with this refresh —
+         * those of the dirty roots and of the roots owning an order refunded by a dirty person, in
+         * the kept orders (before they are replaced) or in the dirty events.
+         */
+        private void affectedBuyers(long projectId) throws SQLException {
+            execute(new Sql().append("CREATE TEMP TABLE rfm_affected AS WITH refunds AS ("
+                            + "SELECT order_id FROM rfm_orders WHERE project_id = ? AND event = 'Order Refunded' AND order_id IS NOT NULL "
+                            + "AND person_id IN (SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members) ", projectId)
+                    .append("UNION SELECT order_id FROM dirty_events WHERE event = 'Order Refunded' AND order_id IS NOT NULL), ")
+                    .append("roots AS (SELECT person AS root FROM dirty_roots UNION SELECT coalesce(m.root_id, o.person_id) FROM rfm_orders o "
+                            + "LEFT JOIN person_merges m ON m.project_id = o.project_id AND m.person_id = o.person_id "
+                            + "WHERE o.project_id = ? AND o.event = 'Order Completed' AND o.order_id IN (SELECT order_id FROM refunds)) ", projectId)
+                    .append("SELECT root AS person_id FROM roots UNION SELECT m.person_id FROM person_merges m JOIN roots r ON r.root = m.root_id "
+                            + "WHERE m.project_id = ?", projectId));
         }
 
         /**
@@ -559,6 +631,9 @@ final class DuckDbPersonSets implements PersonSets {
                 execute(new Sql().append("DELETE FROM rfm_orders WHERE project_id = ?", projectId));
                 execute(new Sql().append("INSERT INTO rfm_orders SELECT * FROM rfm_copy "
                         + "WHERE person_id IN (" + DuckDbEventStore.personIds(projectId) + ")"));
+                // the buyers' figures follow the orders: kept again from these the next time they are needed
+                execute(new Sql().append("DELETE FROM rfm_buyers WHERE project_id = ?", projectId));
+                store.keptOrders().buyersForgotten(projectId);
                 return null;
             });
             execute(new Sql().append("DROP TABLE rfm_copy"));
@@ -571,12 +646,14 @@ final class DuckDbPersonSets implements PersonSets {
          */
         private void updateOrders() throws SQLException {
             long projectId = audience.projectId();
+            affectedBuyers(projectId);
             store.inTransaction("keeping the orders for RFM", reader, connection -> {
                 execute(new Sql().append("DELETE FROM rfm_orders WHERE project_id = ? AND person_id IN ("
                         + "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members)", projectId));
                 execute(new Sql().append("INSERT INTO rfm_orders SELECT project_id, event, person_id, ts, order_id, revenue FROM dirty_events "
                         + "WHERE (event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?)) "
                         + "AND person_id IN (" + DuckDbEventStore.personIds(projectId) + ")", ordersKept));
+                updateBuyers(projectId);
                 return null;
             });
             store.keptOrders().updated(projectId, ordersKept, owed);

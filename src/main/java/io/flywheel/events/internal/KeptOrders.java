@@ -1,5 +1,7 @@
 package io.flywheel.events.internal;
 
+import io.flywheel.events.Scope;
+
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,6 +23,12 @@ final class KeptOrders {
     private final Map<Long, Instant> since = new HashMap<>();
     /** Per project with a kept copy or one being built: persons drained since it was last brought up to date; guarded by this. */
     private final Map<Long, Set<Long>> owed = new HashMap<>();
+
+    /**
+     * Per project and RFM window: the scope whose figures of every buyer {@code rfm_buyers} holds,
+     * kept with the orders (brought up to date from the same persons); guarded by this.
+     */
+    private final Map<Long, Map<Integer, Scope>> buyers = new HashMap<>();
 
     synchronized void drained(Map<Long, Set<Long>> persons) {
         persons.forEach((projectId, ids) -> {
@@ -72,5 +80,21 @@ final class KeptOrders {
     synchronized void forget(long projectId) {
         since.remove(projectId);
         owed.remove(projectId);
+        buyers.remove(projectId);
+    }
+
+    /** Whether {@code rfm_buyers} holds the figures of every buyer of the window's scope, kept with the orders. */
+    synchronized boolean buyersCurrent(long projectId, int windowDays, Scope scope) {
+        return scope.equals(buyers.getOrDefault(projectId, Map.of()).get(windowDays));
+    }
+
+    /** Notes {@code rfm_buyers} filled with every buyer of the window's scope. */
+    synchronized void buyersKept(long projectId, int windowDays, Scope scope) {
+        buyers.computeIfAbsent(projectId, key -> new HashMap<>()).put(windowDays, scope);
+    }
+
+    /** Notes the kept figures of the project's buyers gone (the orders were replaced). */
+    synchronized void buyersForgotten(long projectId) {
+        buyers.remove(projectId);
     }
 }

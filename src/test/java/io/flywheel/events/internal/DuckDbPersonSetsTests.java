@@ -174,9 +174,13 @@ class DuckDbPersonSetsTests {
     }
 
     private List<Long> members(PersonCondition condition) {
+        return members(AUDIENCE, condition);
+    }
+
+    private List<Long> members(Audience audience, PersonCondition condition) {
         List<Long> persons = new ArrayList<>();
-        sets.matching(AUDIENCE, condition, person -> persons.add(person.personId()), CONTROL);
-        assertThat(sets.count(AUDIENCE, condition, CONTROL)).as("count of %s", condition).isEqualTo(persons.size());
+        sets.matching(audience, condition, person -> persons.add(person.personId()), CONTROL);
+        assertThat(sets.count(audience, condition, CONTROL)).as("count of %s", condition).isEqualTo(persons.size());
         return persons;
     }
 
@@ -609,8 +613,11 @@ class DuckDbPersonSetsTests {
         }
         sets.refresh(AUDIENCE, rules, null);
         Event later = order(4, daysAgo(2), 80);
-        store.append(List.of(order(4, daysAgo(1), 300), later, order(3, daysAgo(0), 40), refund(1, "o-6", daysAgo(0))));
+        Event third = order(3, daysAgo(3), 60);
+        store.append(List.of(order(4, daysAgo(1), 300), later, order(3, daysAgo(0), 40), third, refund(1, "o-6", daysAgo(0))));
         refreshAndCompare(rules, conditions, "new orders and a refund of 1's order 5 days ago");
+        store.append(List.of(refund(2, third.orderId(), daysAgo(0))));
+        refreshAndCompare(rules, conditions, "2 refunds an order of 3, who did nothing");
         store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(1, 4, 3, NOW)), "wal", 3));
         store.append(List.of(refund(3, later.orderId(), daysAgo(0))));
         refreshAndCompare(rules, conditions, "4 merged into 3, then 4's order refunded by 3");
@@ -621,6 +628,10 @@ class DuckDbPersonSetsTests {
         sets.refresh(AUDIENCE, List.of(new SetRule("segment:buyer", BUYER)), sets.drainChanged().get(1L));
         store.append(List.of(order(3, daysAgo(0), 5)));
         refreshAndCompare(rules, conditions, "the changes of a call without RFM rules");
+        store.append(List.of(order(2, daysAgo(0), 70)));
+        refreshAndCompare(new Audience(1, ZONE, NOW.plus(Duration.ofDays(6))), rules, conditions, "six days later: 4's orders left the week");
+        store.append(List.of(order(3, daysAgo(0), 15)));
+        refreshAndCompare(new Audience(1, ZONE, NOW.plus(Duration.ofDays(6))), rules, conditions, "the same day again");
     }
 
     /**
@@ -629,15 +640,19 @@ class DuckDbPersonSetsTests {
      * buyer), and the kept orders with the events.
      */
     private void refreshAndCompare(List<SetRule> rules, List<PersonCondition> conditions, String step) throws SQLException {
+        refreshAndCompare(AUDIENCE, rules, conditions, step);
+    }
+
+    private void refreshAndCompare(Audience audience, List<SetRule> rules, List<PersonCondition> conditions, String step) throws SQLException {
         Set<Long> changed = sets.drainChanged().get(1L);
-        sets.refresh(AUDIENCE, rules, changed);
+        sets.refresh(audience, rules, changed);
         Set<Long> roots = new java.util.HashSet<>();
         for (long person : changed) {
             roots.add(rows("SELECT coalesce(max(root_id), " + person + ") FROM person_merges WHERE project_id = 1 AND person_id = " + person));
         }
         for (int i = 0; i < conditions.size(); i++) {
             List<Long> stored = members(new InSet("segment:r" + i));
-            List<Long> expected = members(conditions.get(i));
+            List<Long> expected = members(audience, conditions.get(i));
             assertThat(stored.stream().filter(roots::contains).toList()).as(step + ": " + conditions.get(i))
                     .isEqualTo(expected.stream().filter(roots::contains).toList());
         }
@@ -648,6 +663,28 @@ class DuckDbPersonSetsTests {
                 + "WHERE event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= " + since + ")";
         assertThat(rows("SELECT count(*) FROM (" + kept + " EXCEPT ALL " + events + ")")).as(step + ": kept, not in the events").isZero();
         assertThat(rows("SELECT count(*) FROM (" + events + " EXCEPT ALL " + kept + ")")).as(step + ": in the events, not kept").isZero();
+        // the figures of every buyer kept per window are those of the events, whoever changed
+        for (int window : List.of(30, 7)) {
+            Scope scope = ConditionSql.rfmScope(audience, window);
+            Sql buyers = new Sql().append("SELECT person_id, recency, frequency, monetary FROM rfm_buyers WHERE project_id = 1 AND window_days = ?",
+                    window);
+            Sql figures = new Sql().append("SELECT person, recency, frequency, monetary FROM (")
+                    .include(DuckDbEventAnalytics.rfmFigures(scope, "events", null)).append(")");
+            assertThat(rows(new Sql().append("SELECT count(*) FROM (").include(buyers).append(" EXCEPT ALL ").include(figures).append(")")))
+                    .as(step + ": kept buyers of " + window + " days, not in the events").isZero();
+            assertThat(rows(new Sql().append("SELECT count(*) FROM (").include(figures).append(" EXCEPT ALL ").include(buyers).append(")")))
+                    .as(step + ": buyers of " + window + " days in the events, not kept").isZero();
+        }
+    }
+
+    private long rows(Sql sql) throws SQLException {
+        try (Connection connection = store.reader(); PreparedStatement statement = connection.prepareStatement(sql.text())) {
+            sql.bind(statement);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
     }
 
     private long rows(String sql) throws SQLException {
