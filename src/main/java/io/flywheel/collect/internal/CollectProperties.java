@@ -13,10 +13,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxQueuedRequests requests waiting for the log writer before new ones get 503
  * @param maxLag log entries written but not yet applied before new requests get 503
  * @param applyBatch most entries applied to the event store in one transaction
- * @param applyLinger how long the applier waits for more entries when fewer than 1,000 are
- *     waiting: every transaction has a fixed cost (appenders, the persons update, the commit), so a
- *     trickle of single events is cheaper applied a moment late in one transaction than at once in
- *     a hundred
+ * @param applyLinger how long the applier waits for more entries when fewer than
+ *     {@code applyLingerBelow} are waiting: every transaction has a fixed cost (appenders, the
+ *     persons changes, the commit), so a trickle of single events is cheaper applied a moment late
+ *     in one transaction than at once in a hundred
+ * @param applyLingerBelow below how many waiting entries (messages) the applier lingers
  * @param recentMessageIds how many recent message ids are remembered for de-duplication
  */
 @ConfigurationProperties("flywheel.collect")
@@ -27,5 +28,6 @@ public record CollectProperties(
         @DefaultValue("500000") int maxLag,
         @DefaultValue("50000") int applyBatch,
         @DefaultValue("100ms") Duration applyLinger,
+        @DefaultValue("1000") int applyLingerBelow,
         @DefaultValue("2000000") int recentMessageIds) {
 }

@@ -29,12 +29,6 @@ import org.springframework.stereotype.Component;
 public class Ingestion implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Ingestion.class);
-    /**
-     * Below this many entries a batch waits up to the linger time for more: enough to make a
-     * trickle of single events cheap, few enough that a steady load is not held back.
-     */
-    private static final int LINGER_BELOW = 1_000;
-
     private final CollectProperties properties;
     private final EventStore store;
     private final ChannelRuleBook channels;
@@ -300,7 +294,7 @@ public class Ingestion implements SmartLifecycle {
         int most = properties.applyBatch();
         pending.drainTo(batch, most - batch.size());
         long deadline = System.nanoTime() + properties.applyLinger().toNanos();
-        while (running && batch.size() < Math.min(LINGER_BELOW, most)) {
+        while (running && batch.size() < Math.min(properties.applyLingerBelow(), most)) {
             long left = deadline - System.nanoTime();
             WriteAheadLog.Entry next = left > 0 ? pending.poll(left, TimeUnit.NANOSECONDS) : null;
             if (next == null) {

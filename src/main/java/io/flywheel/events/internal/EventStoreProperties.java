@@ -15,9 +15,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param timeIndexEntries at most this many events in the in-memory time index that answers funnels
  *     (about 12 bytes each); -1 (the default) allows a quarter of the heap, 0 turns the index off
  * @param checkpointThreshold how much DuckDB's own write-ahead log may grow before DuckDB writes
- *     the changes into the database file (its {@code checkpoint_threshold}); blank leaves DuckDB's
- *     default (16 MB). Every checkpoint rewrites the changed parts of the persons table whatever
- *     the size, so larger values cost less in all but make each pause of the writer longer.
+ *     the changes into the database file (its {@code checkpoint_threshold}); 256 MB by default,
+ *     blank leaves DuckDB's (16 MB). A checkpoint rewrites the row groups appended to since the
+ *     last one and the changed parts of the persons table whatever the size: at 16 MB (about
+ *     40,000 events) the last row group of events (122,880 rows) is rewritten several times over,
+ *     and commits cost three times as much in all (docs/benchmarks.md, bench/AppendCommit.java).
+ *     Larger values make each pause of the writer longer and DuckDB's log replay on start longer.
  * @param personFoldInterval how long the person changes of written events may wait before they are
  *     folded into the persons table (earlier whenever something reads persons): each fold updates
  *     the stored rows in one statement, whose cost on a large table hardly depends on how many
@@ -29,8 +32,11 @@ public record EventStoreProperties(
         @DefaultValue("") String memoryLimit,
         @DefaultValue("0") int threads,
         @DefaultValue("-1") long timeIndexEntries,
-        @DefaultValue("") String checkpointThreshold,
+        @DefaultValue(EventStoreProperties.DEFAULT_CHECKPOINT_THRESHOLD) String checkpointThreshold,
         @DefaultValue("2s") Duration personFoldInterval) {
+
+    /** The default of {@code checkpointThreshold}. */
+    public static final String DEFAULT_CHECKPOINT_THRESHOLD = "256MB";
 
     @ConstructorBinding
     public EventStoreProperties {
@@ -44,9 +50,9 @@ public record EventStoreProperties(
         this(path, memoryLimit, threads, -1);
     }
 
-    /** With DuckDB's checkpoint threshold. */
+    /** With the default checkpoint threshold. */
     public EventStoreProperties(Path path, String memoryLimit, int threads, long timeIndexEntries) {
-        this(path, memoryLimit, threads, timeIndexEntries, "");
+        this(path, memoryLimit, threads, timeIndexEntries, DEFAULT_CHECKPOINT_THRESHOLD);
     }
 
     /** With the default fold interval of person changes. */

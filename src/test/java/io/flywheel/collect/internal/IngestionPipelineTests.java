@@ -108,7 +108,7 @@ class IngestionPipelineTests {
 
     private Ingestion start(EventStore store) {
         CollectProperties properties = new CollectProperties(directory.resolve("wal"), 1 << 20, 1000, 500_000, 120,
-                Duration.ofMillis(100), 10_000);
+                Duration.ofMillis(100), 1000, 10_000);
         Ingestion started = new Ingestion(properties, store, new DefaultRules(), new SimpleMeterRegistry());
         started.start();
         return started;
