@@ -1423,6 +1423,10 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             deleted.add(new PersonDeleted(projectId, members.get(0), members.stream().sorted().toList(), distinctIds, events));
         }, () -> deleted.forEach(person -> timeIndex.deleted(projectId, person.personIds())));
         deleted.forEach(person -> changed(projectId, person.personIds()));
+        if (!deleted.isEmpty()) {
+            // the kept RFM figures of others may have counted the deleted person's refunds of their orders
+            keptOrders.buyersForgotten(projectId);
+        }
         return deleted.stream().findFirst();
     }
 

@@ -570,34 +570,36 @@ final class DuckDbPersonSets implements PersonSets {
          */
         private void keepBuyers(int window, Scope scope) throws SQLException {
             long projectId = audience.projectId();
+            long mark = store.keptOrders().buyersMark(projectId);
             execute(new Sql().append("CREATE TEMP TABLE rfm_figures AS ").include(DuckDbEventAnalytics.rfmFigures(scope, KEPT_ORDERS, null)));
             store.inTransaction("keeping the buyers for RFM", reader, connection -> {
                 execute(new Sql().append("DELETE FROM rfm_buyers WHERE project_id = ? AND window_days = ?", projectId, window));
-                execute(new Sql().append("INSERT INTO rfm_buyers SELECT ?, ?, person, user_id, recency, frequency, monetary FROM rfm_figures",
-                        projectId, window));
+                execute(new Sql().append("INSERT INTO rfm_buyers SELECT ?, ?, person, user_id, recency, frequency, monetary FROM rfm_figures "
+                        + "WHERE person IN (" + DuckDbEventStore.personIds(projectId) + ")", projectId, window));
                 return null;
             });
             execute(new Sql().append("DROP TABLE rfm_figures"));
-            store.keptOrders().buyersKept(projectId, window, scope);
+            store.keptOrders().buyersKept(projectId, window, scope, mark);
         }
 
         /**
-         * Within the transaction that brought the kept orders up to date: replaces the kept figures
-         * of the buyers whose orders may have changed — the dirty persons' roots and the owners of
-         * orders a dirty person refunded before or after — in every window kept for today.
+         * The new figures of the buyers whose orders may have change — the dirty persons' roots and
+         * the owners of orders a dirty person refunded before or after — in every window kept for
+         * today, each in a temporary table {@code rfm_new_<days>}: computed from the kept orders as
+         * they will be once the dirty persons' are replaced ({@code after}), before the write lock is
+         * taken. Returns the windows.
          */
-        private void updateBuyers(long projectId) throws SQLException {
+        private List<Integer> newBuyers(long projectId, String after) throws SQLException {
+            List<Integer> windows = new ArrayList<>();
             for (int window : rfmConditions.stream().map(PersonCondition.Rfm::windowDays).distinct().toList()) {
                 Scope scope = ConditionSql.rfmScope(audience, window);
-                if (!store.keptOrders().buyersCurrent(projectId, window, scope)) {
-                    continue;
+                if (store.keptOrders().buyersCurrent(projectId, window, scope)) {
+                    execute(new Sql().append("CREATE TEMP TABLE rfm_new_" + window + " AS ")
+                            .include(DuckDbEventAnalytics.rfmFigures(scope, after, "rfm_affected")));
+                    windows.add(window);
                 }
-                execute(new Sql().append("DELETE FROM rfm_buyers WHERE project_id = ? AND window_days = ? AND person_id IN ("
-                        + "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members UNION SELECT person_id FROM rfm_affected)",
-                        projectId, window));
-                execute(new Sql().append("INSERT INTO rfm_buyers SELECT ?, ?, person, user_id, recency, frequency, monetary FROM (", projectId, window)
-                        .include(DuckDbEventAnalytics.rfmFigures(scope, KEPT_ORDERS, "rfm_affected")).append(")"));
             }
+            return windows;
         }
 
         /**
@@ -647,13 +649,24 @@ final class DuckDbPersonSets implements PersonSets {
         private void updateOrders() throws SQLException {
             long projectId = audience.projectId();
             affectedBuyers(projectId);
+            execute(new Sql().append("CREATE TEMP TABLE rfm_dirty_orders AS SELECT project_id, event, person_id, ts, order_id, revenue FROM dirty_events "
+                    + "WHERE event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?)", ordersKept));
+            String dirty = "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members";
+            String after = "(SELECT project_id, event, person_id, ts, order_id, revenue, CAST(NULL AS VARCHAR) AS user_id FROM rfm_orders "
+                    + "WHERE project_id = " + projectId + " AND person_id NOT IN (" + dirty + ") "
+                    + "UNION ALL SELECT project_id, event, person_id, ts, order_id, revenue, CAST(NULL AS VARCHAR) AS user_id FROM rfm_dirty_orders)";
+            List<Integer> windows = newBuyers(projectId, after);
+            // under the lock only copies: persons deleted meanwhile are left out (their figures are forgotten with them)
             store.inTransaction("keeping the orders for RFM", reader, connection -> {
-                execute(new Sql().append("DELETE FROM rfm_orders WHERE project_id = ? AND person_id IN ("
-                        + "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members)", projectId));
-                execute(new Sql().append("INSERT INTO rfm_orders SELECT project_id, event, person_id, ts, order_id, revenue FROM dirty_events "
-                        + "WHERE (event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?)) "
-                        + "AND person_id IN (" + DuckDbEventStore.personIds(projectId) + ")", ordersKept));
-                updateBuyers(projectId);
+                execute(new Sql().append("DELETE FROM rfm_orders WHERE project_id = ? AND person_id IN (" + dirty + ")", projectId));
+                execute(new Sql().append("INSERT INTO rfm_orders SELECT * FROM rfm_dirty_orders "
+                        + "WHERE person_id IN (" + DuckDbEventStore.personIds(projectId) + ")"));
+                for (int window : windows) {
+                    execute(new Sql().append("DELETE FROM rfm_buyers WHERE project_id = ? AND window_days = ? AND person_id IN ("
+                            + dirty + " UNION SELECT person_id FROM rfm_affected)", projectId, window));
+                    execute(new Sql().append("INSERT INTO rfm_buyers SELECT ?, ?, person, user_id, recency, frequency, monetary FROM rfm_new_" + window
+                            + " WHERE person IN (" + DuckDbEventStore.personIds(projectId) + ")", projectId, window));
+                }
                 return null;
             });
             store.keptOrders().updated(projectId, ordersKept, owed);

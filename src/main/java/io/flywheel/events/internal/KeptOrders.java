@@ -29,6 +29,8 @@ final class KeptOrders {
      * kept with the orders (brought up to date from the same persons); guarded by this.
      */
     private final Map<Long, Map<Integer, Scope>> buyers = new HashMap<>();
+    /** Per project: how often its kept buyers were forgotten, so that a fill read before cannot note them kept; guarded by this. */
+    private final Map<Long, Long> forgotten = new HashMap<>();
 
     synchronized void drained(Map<Long, Set<Long>> persons) {
         persons.forEach((projectId, ids) -> {
@@ -88,13 +90,24 @@ final class KeptOrders {
         return scope.equals(buyers.getOrDefault(projectId, Map.of()).get(windowDays));
     }
 
-    /** Notes {@code rfm_buyers} filled with every buyer of the window's scope. */
-    synchronized void buyersKept(long projectId, int windowDays, Scope scope) {
-        buyers.computeIfAbsent(projectId, key -> new HashMap<>()).put(windowDays, scope);
+    /** A mark to pass to {@link #buyersKept} for a fill that starts now. */
+    synchronized long buyersMark(long projectId) {
+        return forgotten.getOrDefault(projectId, 0L);
     }
 
-    /** Notes the kept figures of the project's buyers gone (the orders were replaced). */
+    /**
+     * Notes {@code rfm_buyers} filled with every buyer of the window's scope by a fill that began at
+     * {@code mark}; unless the project's buyers were forgotten since.
+     */
+    synchronized void buyersKept(long projectId, int windowDays, Scope scope, long mark) {
+        if (mark == buyersMark(projectId)) {
+            buyers.computeIfAbsent(projectId, key -> new HashMap<>()).put(windowDays, scope);
+        }
+    }
+
+    /** Notes the kept figures of the project's buyers no longer to be trusted (the orders were replaced, a person deleted). */
     synchronized void buyersForgotten(long projectId) {
         buyers.remove(projectId);
+        forgotten.merge(projectId, 1L, Long::sum);
     }
 }
