@@ -652,8 +652,10 @@ final class DuckDbPersonSets implements PersonSets {
             execute(new Sql().append("CREATE TEMP TABLE rfm_dirty_orders AS SELECT project_id, event, person_id, ts, order_id, revenue FROM dirty_events "
                     + "WHERE event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?)", ordersKept));
             String dirty = "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members";
+            // every refund (they count against anyone's orders) but only the affected persons' orders: the figures are theirs
             String after = "(SELECT project_id, event, person_id, ts, order_id, revenue, CAST(NULL AS VARCHAR) AS user_id FROM rfm_orders "
-                    + "WHERE project_id = " + projectId + " AND person_id NOT IN (" + dirty + ") "
+                    + "WHERE project_id = " + projectId + " AND (event = 'Order Refunded' OR person_id IN (SELECT person_id FROM rfm_affected)) "
+                    + "AND person_id NOT IN (" + dirty + ") "
                     + "UNION ALL SELECT project_id, event, person_id, ts, order_id, revenue, CAST(NULL AS VARCHAR) AS user_id FROM rfm_dirty_orders)";
             List<Integer> windows = newBuyers(projectId, after);
             // under the lock only copies: persons deleted meanwhile are left out (their figures are forgotten with them)
