@@ -211,6 +211,9 @@ final class DuckDbPersonSets implements PersonSets {
      */
     private static final class Evaluation {
 
+        /** The given ids (deleted ones included) and every person row of their roots. */
+        private static final String DIRTY_IDS = "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members";
+
         /** The kept orders as {@link DuckDbEventAnalytics#rfmScores} reads them. */
         private static final String KEPT_ORDERS =
                 "(SELECT project_id, event, person_id, ts, order_id, revenue, CAST(NULL AS VARCHAR) AS user_id FROM rfm_orders)";
@@ -583,7 +586,7 @@ final class DuckDbPersonSets implements PersonSets {
         }
 
         /**
-         * The new figures of the buyers whose orders may have change — the dirty persons' roots and
+         * The new figures of the buyers whose orders may have changed — the dirty persons' roots and
          * the owners of orders a dirty person refunded before or after — in every window kept for
          * today, each in a temporary table {@code rfm_new_<days>}: computed from the kept orders as
          * they will be once the dirty persons' are replaced ({@code after}), before the write lock is
@@ -610,7 +613,7 @@ final class DuckDbPersonSets implements PersonSets {
         private void affectedBuyers(long projectId) throws SQLException {
             execute(new Sql().append("CREATE TEMP TABLE rfm_affected AS WITH refunds AS ("
                             + "SELECT order_id FROM rfm_orders WHERE project_id = ? AND event = 'Order Refunded' AND order_id IS NOT NULL "
-                            + "AND person_id IN (SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members) ", projectId)
+                            + "AND person_id IN (" + DIRTY_IDS + ") ", projectId)
                     .append("UNION SELECT order_id FROM dirty_events WHERE event = 'Order Refunded' AND order_id IS NOT NULL), ")
                     .append("roots AS (SELECT person AS root FROM dirty_roots UNION SELECT coalesce(m.root_id, o.person_id) FROM rfm_orders o "
                             + "LEFT JOIN person_merges m ON m.project_id = o.project_id AND m.person_id = o.person_id "
@@ -651,21 +654,20 @@ final class DuckDbPersonSets implements PersonSets {
             affectedBuyers(projectId);
             execute(new Sql().append("CREATE TEMP TABLE rfm_dirty_orders AS SELECT project_id, event, person_id, ts, order_id, revenue FROM dirty_events "
                     + "WHERE event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?)", ordersKept));
-            String dirty = "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members";
             // every refund (they count against anyone's orders) but only the affected persons' orders: the figures are theirs
             String after = "(SELECT project_id, event, person_id, ts, order_id, revenue, CAST(NULL AS VARCHAR) AS user_id FROM rfm_orders "
                     + "WHERE project_id = " + projectId + " AND (event = 'Order Refunded' OR person_id IN (SELECT person_id FROM rfm_affected)) "
-                    + "AND person_id NOT IN (" + dirty + ") "
+                    + "AND person_id NOT IN (" + DIRTY_IDS + ") "
                     + "UNION ALL SELECT project_id, event, person_id, ts, order_id, revenue, CAST(NULL AS VARCHAR) AS user_id FROM rfm_dirty_orders)";
             List<Integer> windows = newBuyers(projectId, after);
             // under the lock only copies: persons deleted meanwhile are left out (their figures are forgotten with them)
             store.inTransaction("keeping the orders for RFM", reader, connection -> {
-                execute(new Sql().append("DELETE FROM rfm_orders WHERE project_id = ? AND person_id IN (" + dirty + ")", projectId));
+                execute(new Sql().append("DELETE FROM rfm_orders WHERE project_id = ? AND person_id IN (" + DIRTY_IDS + ")", projectId));
                 execute(new Sql().append("INSERT INTO rfm_orders SELECT * FROM rfm_dirty_orders "
                         + "WHERE person_id IN (" + DuckDbEventStore.personIds(projectId) + ")"));
                 for (int window : windows) {
                     execute(new Sql().append("DELETE FROM rfm_buyers WHERE project_id = ? AND window_days = ? AND person_id IN ("
-                            + dirty + " UNION SELECT person_id FROM rfm_affected)", projectId, window));
+                            + DIRTY_IDS + " UNION SELECT person_id FROM rfm_affected)", projectId, window));
                     execute(new Sql().append("INSERT INTO rfm_buyers SELECT ?, ?, person, user_id, recency, frequency, monetary FROM rfm_new_" + window
                             + " WHERE person IN (" + DuckDbEventStore.personIds(projectId) + ")", projectId, window));
                 }

@@ -22,7 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     and commits cost three times as much in all (docs/benchmarks.md, bench/AppendCommit.java).
  *     Larger values make each pause of the writer longer and DuckDB's log replay on start longer.
  * @param personFoldInterval how long the person changes of written events may wait before they are
- *     folded into the persons table (earlier whenever something reads persons): each fold updates
+ *     folded into the persons table (readers see them before, through {@code PERSONS_NOW}): each fold updates
  *     the stored rows in one statement, whose cost on a large table hardly depends on how many
  *     writes it covers
  */

@@ -82,7 +82,7 @@ final class KeptOrders {
     synchronized void forget(long projectId) {
         since.remove(projectId);
         owed.remove(projectId);
-        buyers.remove(projectId);
+        buyersForgotten(projectId);
     }
 
     /** Whether {@code rfm_buyers} holds the figures of every buyer of the window's scope, kept with the orders. */
