@@ -2,11 +2,19 @@
 # Tracking API benchmark: starts Flywheel on a fresh data directory, creates a project and drives
 # load with wrk (Debian package 'wrk') from this machine to 127.0.0.1 only. Bounded in time.
 #   bench/tracking.sh [seconds]        (default 60); SERVER_OPTS adds server arguments
+#   LISTENER=1 sends the tracking calls to the tracking API's own port (flywheel.collect.listener.port,
+#   PORT+1) instead of /v1/ on the main port
 # Prints one line per scenario; docs/benchmarks.md records the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-60}
 PORT=${PORT:-18080}
+if [ "${LISTENER:-0}" = 1 ]; then
+  TRACK="http://127.0.0.1:$((PORT + 1))"
+  SERVER_OPTS="--flywheel.collect.listener.port=$((PORT + 1)) ${SERVER_OPTS:-}"
+else
+  TRACK="http://127.0.0.1:$PORT"
+fi
 HEAP=${HEAP:-2g}
 DATA=$(mktemp -d /tmp/flywheel-bench-XXXX)
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
@@ -24,7 +32,7 @@ done
 CREATED=$(curl -sf -u admin:bench-password -H 'Content-Type: application/json' -d '{"name":"Bench"}' "http://127.0.0.1:$PORT/api/v1/projects")
 KEY=$(echo "$CREATED" | sed 's/.*"writeKey":"\([^"]*\)".*/\1/')
 PROJECT=$(echo "$CREATED" | sed 's/.*"id":\([0-9]*\).*/\1/')
-echo "heap: -Xmx$HEAP, cores: $(nproc), duration: ${SECONDS_PER_RUN}s per scenario"
+echo "heap: -Xmx$HEAP, cores: $(nproc), duration: ${SECONDS_PER_RUN}s per scenario, tracking calls to $TRACK"
 metric() {
   curl -sf -u admin:bench-password "http://127.0.0.1:$PORT/actuator/metrics/$1" | sed 's/.*"value":\([0-9.E]*\).*/\1/'
 }
@@ -38,7 +46,7 @@ run() {
   local name=$1; shift
   drain
   printf '%-40s ' "$name"
-  WRITE_KEY=$KEY "$@" -s bench/tracking.lua "http://127.0.0.1:$PORT" | tail -1
+  WRITE_KEY=$KEY "$@" -s bench/tracking.lua "$TRACK" | tail -1
 }
 # Visibility: a probe event is sent, and once it is acknowledged the query API is asked (bypassing its
 # cache) until the event counts; prints the median and the worst of the probes' delays.
@@ -49,7 +57,7 @@ visibility() {
     local sent=$(date +%s%N)
     curl -sf -u "$KEY:" -H 'Content-Type: application/json' \
       -d "{\"userId\":\"probe\",\"event\":\"Probe\",\"messageId\":\"$id\",\"properties\":{\"probe\":\"$id\"}}" \
-      "http://127.0.0.1:$PORT/v1/track" >/dev/null
+      "$TRACK/v1/track" >/dev/null
     local acked=$(date +%s%N)
     for _ in $(seq 1 200); do
       local total=$(curl -sf -u admin:bench-password -H 'Content-Type: application/json' \
@@ -75,14 +83,14 @@ run "batches of 100, paced (DELAY_MS=${DELAY_MS:-60})" env BATCH_SIZE=100 DELAY_
 run "single events, paced (DELAY_MS=${SINGLE_DELAY_MS:-10})" env BATCH_SIZE=1 DELAY_MS="${SINGLE_DELAY_MS:-10}" wrk -t1 -c32 -d"${SECONDS_PER_RUN}s"
 drain
 printf '%-40s ' "visibility under paced batch load"
-( BATCH_SIZE=100 DELAY_MS="${DELAY_MS:-60}" WRITE_KEY=$KEY wrk -t1 -c32 -d40s -s bench/tracking.lua "http://127.0.0.1:$PORT" >/dev/null & )
+( BATCH_SIZE=100 DELAY_MS="${DELAY_MS:-60}" WRITE_KEY=$KEY wrk -t1 -c32 -d40s -s bench/tracking.lua "$TRACK" >/dev/null & )
 sleep 3
 visibility 10
 # Soak (SOAK_SECONDS, e.g. 600): paced batches of 100 for that long, heap sampled every 15 s
 if [ "${SOAK_SECONDS:-0}" -gt 0 ]; then
   drain
   printf '%-40s ' "soak, batches of 100, paced, ${SOAK_SECONDS}s"
-  WRITE_KEY=$KEY BATCH_SIZE=100 DELAY_MS="${SOAK_DELAY_MS:-20}" wrk -t1 -c32 -d"${SOAK_SECONDS}s" -s bench/tracking.lua "http://127.0.0.1:$PORT" > "$DATA/soak.txt" &
+  WRITE_KEY=$KEY BATCH_SIZE=100 DELAY_MS="${SOAK_DELAY_MS:-20}" wrk -t1 -c32 -d"${SOAK_SECONDS}s" -s bench/tracking.lua "$TRACK" > "$DATA/soak.txt" &
   WRK=$!
   MAX=0
   while kill -0 $WRK 2>/dev/null; do
