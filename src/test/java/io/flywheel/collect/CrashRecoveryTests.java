@@ -43,6 +43,8 @@ class CrashRecoveryTests {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Process> processes = new ArrayList<>();
     private int port;
+    /** The tracking API's own port (flywheel.collect.listener.port): half of the senders use it. */
+    private int listenerPort;
 
     @AfterEach
     void stopEverything() {
@@ -52,18 +54,22 @@ class CrashRecoveryTests {
     @Test
     void everyAcknowledgedMessageIsStoredExactlyOnceAfterSigkill() throws Exception {
         port = freePort();
+        listenerPort = freePort();
         Process first = start();
         String writeKey = createProject();
 
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        Set<String> acknowledgedByListener = ConcurrentHashMap.newKeySet();
         AtomicBoolean sending = new AtomicBoolean(true);
         List<Thread> senders = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            Thread sender = new Thread(() -> send(writeKey, acknowledged, sending), "sender-" + i);
+            boolean viaListener = i % 2 == 1;
+            Thread sender = new Thread(() -> send(writeKey, viaListener ? acknowledgedByListener : acknowledged, sending,
+                    viaListener ? listenerPort : port), "sender-" + i);
             sender.start();
             senders.add(sender);
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 3_000);
+        await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 1_500 && acknowledgedByListener.size() >= 1_500);
 
         first.destroyForcibly();
         first.waitFor();
@@ -71,6 +77,7 @@ class CrashRecoveryTests {
         for (Thread sender : senders) {
             sender.join();
         }
+        acknowledged.addAll(acknowledgedByListener);
         int acknowledgedBeforeKill = acknowledged.size();
 
         Process second = start();
@@ -83,7 +90,7 @@ class CrashRecoveryTests {
         assertThat(stored.values()).allMatch(count -> count == 1);
     }
 
-    private void send(String writeKey, Set<String> acknowledged, AtomicBoolean sending) {
+    private void send(String writeKey, Set<String> acknowledged, AtomicBoolean sending, int targetPort) {
         String auth = "Basic " + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
         while (sending.get()) {
             List<String> ids = new ArrayList<>();
@@ -96,7 +103,7 @@ class CrashRecoveryTests {
             }
             body.append("]}");
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/batch"))
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + targetPort + "/v1/batch"))
                         .header("Authorization", auth).header("Content-Type", "application/json")
                         .timeout(Duration.ofSeconds(10))
                         .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
@@ -118,7 +125,7 @@ class CrashRecoveryTests {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m", "-cp", classpath, "io.flywheel.FlywheelApplication",
-                "--server.port=" + port, "--flywheel.data-dir=" + dataDir, "--flywheel.demo.enabled=false",
+                "--server.port=" + port, "--flywheel.collect.listener.port=" + listenerPort, "--flywheel.data-dir=" + dataDir, "--flywheel.demo.enabled=false",
                 "--flywheel.admin-password=" + PASSWORD, "--flywheel.events.memory-limit=512MB", "--flywheel.events.threads=1")
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server-" + processes.size() + ".log").toFile()));
