@@ -79,6 +79,10 @@ final class TrackingListener implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (properties.port() == null) {
+            // set but empty (FLYWHEEL_COLLECT_LISTENER_PORT=): off, as when not set
+            return;
+        }
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tracking-accept"), NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(Math.max(1, properties.threads()), new DefaultThreadFactory("tracking-io"),
                 NioIoHandler.newFactory());
