@@ -23,6 +23,11 @@ public class WriteKeys {
         this.projects = projects;
     }
 
+    /** The project of a write key already resolved, without asking the database; null when not known here. */
+    public Long cached(String writeKey) {
+        return writeKey == null ? null : cache.get(writeKey);
+    }
+
     public Optional<Long> project(String writeKey) {
         if (writeKey == null || writeKey.isBlank()) {
             return Optional.empty();

@@ -19,8 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
@@ -83,9 +86,11 @@ final class TrackingCalls {
 
     /**
      * The answer to a request for {@code path} (under {@link #PREFIX}). The body, if any, is read
-     * before this returns; only waiting for the log is left to the future, which never fails.
+     * before this returns; only waiting for the log is left to the future, which never fails. A write
+     * key not resolved before is looked up in the database on {@code lookups} (the caller's thread
+     * with {@code Runnable::run}).
      */
-    CompletableFuture<TrackingAnswer> answer(TrackingRequest request, String path) {
+    CompletableFuture<TrackingAnswer> answer(TrackingRequest request, String path, Executor lookups) {
         String call = path.substring(PREFIX.length());
         boolean batch = BATCH_CALLS.contains(call);
         String type = CALLS.get(call);
@@ -100,7 +105,8 @@ final class TrackingCalls {
             return done(TrackingProblems.of(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "tracking calls are POST requests", path)
                     .withHeader("Allow", "POST, OPTIONS"));
         }
-        return batch ? handle(request, path, null, MAX_BATCH_BYTES) : handle(request, path, type, MessageParser.MAX_MESSAGE_BYTES);
+        return batch ? handle(request, path, null, MAX_BATCH_BYTES, lookups)
+                : handle(request, path, type, MessageParser.MAX_MESSAGE_BYTES, lookups);
     }
 
     /** A browser asking whether it may post from another site: yes, from any, without credentials. */
@@ -130,7 +136,7 @@ final class TrackingCalls {
         return new TrackingAnswer(200, TrackingAnswer.JSON, new byte[0], answer);
     }
 
-    private CompletableFuture<TrackingAnswer> handle(TrackingRequest request, String path, String type, int limit) {
+    private CompletableFuture<TrackingAnswer> handle(TrackingRequest request, String path, String type, int limit, Executor lookups) {
         Instant receivedAt = clock.instant();
         String contentType = request.header("Content-Type") == null ? "" : request.header("Content-Type").toLowerCase(Locale.ROOT);
         if (!contentType.startsWith("application/json") && !contentType.startsWith("text/plain")) {
@@ -160,14 +166,37 @@ final class TrackingCalls {
                 return done(TrackingProblems.of(HttpStatus.BAD_REQUEST, "malformed-request", e.getMessage(), path));
             }
             // a JSON object, so the caller is authenticated before being told what is wrong with it
-            return done(project(request, e.writeKey()) == null ? unauthenticated(path)
-                    : TrackingProblems.of(HttpStatus.BAD_REQUEST, "invalid-message", e.getMessage(), path));
+            TrackingAnswer invalid = TrackingProblems.of(HttpStatus.BAD_REQUEST, "invalid-message", e.getMessage(), path);
+            return withProject(writeKey(request, e.writeKey()), path, lookups, projectId -> done(invalid));
         }
-        Long projectId = project(request, parsed.writeKey());
-        if (projectId == null) {
-            return done(unauthenticated(path));
+        StreamingMessageParser.Body messages = parsed;
+        return withProject(writeKey(request, parsed.writeKey()), path, lookups,
+                projectId -> type == null ? acceptBatch(projectId, messages, path) : acceptOne(projectId, messages, path));
+    }
+
+    /**
+     * Goes on with the project of the write key: at once when it is known here, else after a lookup
+     * on {@code lookups}; an unknown key is a 401.
+     */
+    private CompletableFuture<TrackingAnswer> withProject(String writeKey, String path, Executor lookups,
+            Function<Long, CompletableFuture<TrackingAnswer>> then) {
+        Long known = writeKeys.cached(writeKey);
+        if (known != null) {
+            return then.apply(known);
         }
-        return type == null ? acceptBatch(projectId, parsed, path) : acceptOne(projectId, parsed, path);
+        CompletableFuture<Long> lookup;
+        try {
+            lookup = CompletableFuture.supplyAsync(() -> writeKeys.project(writeKey).orElse(null), lookups);
+        }
+        catch (RejectedExecutionException e) {
+            return done(TrackingProblems.unavailable("too many write keys being looked up; retry shortly", path));
+        }
+        return lookup
+                .thenCompose(projectId -> projectId == null ? done(unauthenticated(path)) : then.apply(projectId))
+                .exceptionally(failure -> {
+                    log.error("Tracking request to {} failed", path, failure);
+                    return internalError(path);
+                });
     }
 
     private static TrackingAnswer unauthenticated(String path) {
@@ -263,11 +292,7 @@ final class TrackingCalls {
         return answer.body() instanceof byte[] bytes ? bytes : json.writeValueAsBytes(answer.body());
     }
 
-    /** The project of the write key: the HTTP Basic user name, else {@code writeKey} in the body. */
-    private Long project(TrackingRequest request, String bodyKey) {
-        return writeKeys.project(writeKey(request, bodyKey)).orElse(null);
-    }
-
+    /** The write key: the HTTP Basic user name, else {@code writeKey} in the body. */
     private static String writeKey(TrackingRequest request, String bodyKey) {
         String header = request.header("Authorization");
         if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {

@@ -41,7 +41,7 @@ final class TrackingEndpoint implements Filter {
         }
         TrackingAnswer answer;
         try {
-            answer = calls.answer(new ServletTrackingRequest(request), path).join();
+            answer = calls.answer(new ServletTrackingRequest(request), path, Runnable::run).join();
         }
         catch (RuntimeException e) {
             log.error("Tracking request to {} failed", path, e);

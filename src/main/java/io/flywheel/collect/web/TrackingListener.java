@@ -34,7 +34,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -49,6 +51,9 @@ import org.springframework.http.HttpStatus;
  * and its answer is written when the log writer completes the group it is in. On this 2-core
  * machine the servlet container alone tops out below the single-event target even when it does no
  * work at all (docs/benchmarks.md); this listener does not have its per-request cost.
+ *
+ * <p>Nothing blocks the loop: a write key not resolved before is looked up in the database on a
+ * small pool of its own ({@code tracking-keys}; a full queue answers 503).
  *
  * <p>Only the tracking API is served here: any other path is a 404 problem. Answers on a
  * connection go out in the order of its requests, also when a client pipelines them.
@@ -65,6 +70,8 @@ final class TrackingListener implements SmartLifecycle {
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
     private Channel server;
+    /** Write keys not resolved before are looked up in the database here, not on the event loop. */
+    private ThreadPoolExecutor lookups;
     private volatile boolean running;
 
     TrackingListener(TrackingCalls calls, TrackingListenerProperties properties) {
@@ -83,6 +90,8 @@ final class TrackingListener implements SmartLifecycle {
             // set but empty (FLYWHEEL_COLLECT_LISTENER_PORT=): off, as when not set
             return;
         }
+        lookups = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1_000),
+                new DefaultThreadFactory("tracking-keys", true), new ThreadPoolExecutor.AbortPolicy());
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tracking-accept"), NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(Math.max(1, properties.threads()), new DefaultThreadFactory("tracking-io"),
                 NioIoHandler.newFactory());
@@ -106,6 +115,7 @@ final class TrackingListener implements SmartLifecycle {
         catch (RuntimeException e) {
             acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            lookups.shutdown();
             throw new IllegalStateException("The tracking listener could not listen on " + address + ": " + e.getMessage(), e);
         }
         running = true;
@@ -141,6 +151,7 @@ final class TrackingListener implements SmartLifecycle {
         server.close().syncUninterruptibly();
         workers.shutdownGracefully(200, 10_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         acceptor.shutdownGracefully(0, 1_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        lookups.shutdown();
         log.info("Tracking listener stopped");
     }
 
@@ -196,7 +207,7 @@ final class TrackingListener implements SmartLifecycle {
             }
             else {
                 try {
-                    answer = calls.answer(new NettyTrackingRequest(request), path);
+                    answer = calls.answer(new NettyTrackingRequest(request), path, lookups);
                 }
                 catch (RuntimeException e) {
                     log.error("Tracking request to {} failed", path, e);
