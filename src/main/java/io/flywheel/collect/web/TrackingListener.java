@@ -148,11 +148,18 @@ final class TrackingListener implements SmartLifecycle {
             return;
         }
         running = false;
-        server.close().syncUninterruptibly();
-        workers.shutdownGracefully(200, 10_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        acceptor.shutdownGracefully(0, 1_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        // every wait is bounded: a stop that hung here would keep ingestion from stopping cleanly after it
+        // (seen when a loop thread died abnormally and its termination never completed)
+        server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        boolean stopped = workers.shutdownGracefully(200, 10_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(15, TimeUnit.SECONDS);
+        stopped &= acceptor.shutdownGracefully(0, 1_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         lookups.shutdown();
-        log.info("Tracking listener stopped");
+        if (stopped) {
+            log.info("Tracking listener stopped");
+        }
+        else {
+            log.warn("Tracking listener: its threads did not end in time; going on with the shutdown");
+        }
     }
 
     @Override
