@@ -92,7 +92,7 @@ final class TrackingCalls {
      */
     CompletableFuture<TrackingAnswer> answer(TrackingRequest request, String path, Executor lookups) {
         String call = path.substring(PREFIX.length());
-        boolean batch = BATCH_CALLS.contains(call);
+        boolean batch = batchCall(path);
         String type = CALLS.get(call);
         if (!batch && type == null) {
             return done(TrackingProblems.of(HttpStatus.NOT_FOUND, "not-found",
@@ -261,6 +261,11 @@ final class TrackingCalls {
             log.warn("Messages could not be made durable: {}", cause.toString());
             return TrackingProblems.unavailable("the messages could not be stored; retry shortly", path);
         });
+    }
+
+    /** Whether {@code path} is a batch call (its body may be up to 500 KB). */
+    static boolean batchCall(String path) {
+        return path.startsWith(PREFIX) && BATCH_CALLS.contains(path.substring(PREFIX.length()));
     }
 
     private static CompletableFuture<TrackingAnswer> done(TrackingAnswer answer) {

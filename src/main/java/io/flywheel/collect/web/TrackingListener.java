@@ -183,7 +183,7 @@ final class TrackingListener implements SmartLifecycle {
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             String path = path(((io.netty.handler.codec.http.HttpRequest) oversized).uri());
-            TrackingAnswer answer = TrackingCalls.tooLarge(path.endsWith("/batch") || path.endsWith("/import") || path.endsWith("/b"), path);
+            TrackingAnswer answer = TrackingCalls.tooLarge(TrackingCalls.batchCall(path), path);
             FullHttpResponse response = response(answer, oversized.headers().get(HttpHeaderNames.ORIGIN));
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
