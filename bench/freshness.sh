@@ -7,7 +7,8 @@
 #   bench/freshness.sh DATA_DIR [RATE] [SECONDS] [ACTIVE_PERSONS]
 # e.g. bench/freshness.sh ./bench-10m 20000 120 10000
 # RANKED_EVERY (default 2m) shortens how often RFM rules are ranked again (1 h in production) so that
-# the measurement includes such passes. The server's log is kept as /tmp/freshness-server.log.
+# the measurement includes such passes. LISTENER=1 sends the tracking calls to the tracking API's own port
+# (flywheel.collect.listener.port, PORT+1). The server's log is kept as /tmp/freshness-server.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: bench/freshness.sh DATA_DIR [RATE] [SECONDS] [ACTIVE_PERSONS]" >&2; exit 2; }
@@ -19,6 +20,10 @@ SECONDS_TO_RUN=${3:-180}
 ACTIVE=${4:-10000}
 PORT=${PORT:-18090}
 PASSWORD=bench-password
+if [ "${LISTENER:-0}" = 1 ]; then
+  SERVER_OPTS="--flywheel.collect.listener.port=$((PORT + 1)) ${SERVER_OPTS:-}"
+  export TRACK_URL="http://127.0.0.1:$((PORT + 1))"
+fi
 JAR_GIVEN=${JAR:-}
 JAR=${JAR:-target/flywheel.jar}
 [ -n "${JAR_GIVEN:-}" ] || mvn -q -B -ntp -o -DskipTests package

@@ -63,12 +63,15 @@ public final class FreshnessBenchmark {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
+    /** Where tracking calls go: the main port, or the tracking API's own (env TRACK_URL). */
+    private final String tracking;
     private final String admin;
     private final long project;
     private String writeKey;
 
     private FreshnessBenchmark(String base, String password, long project) {
         this.base = base;
+        this.tracking = System.getenv().getOrDefault("TRACK_URL", base);
         this.admin = "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
         this.project = project;
     }
@@ -274,7 +277,7 @@ public final class FreshnessBenchmark {
     }
 
     private HttpRequest trackRequest(String body) {
-        return HttpRequest.newBuilder(URI.create(base + "/v1/batch")).timeout(Duration.ofSeconds(30))
+        return HttpRequest.newBuilder(URI.create(tracking + "/v1/batch")).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }

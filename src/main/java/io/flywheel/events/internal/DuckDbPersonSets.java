@@ -1059,11 +1059,15 @@ final class DuckDbPersonSets implements PersonSets {
 
     @Override
     public Map<String, Instant> setsOf(long projectId, long personId) {
-        Sql sql = new Sql().append("SELECT s.set_key, epoch_us(min(s.since)) FROM person_sets s "
-                        + "LEFT JOIN person_merges m ON m.project_id = s.project_id AND m.person_id = s.person_id "
-                        + "WHERE s.project_id = ? AND coalesce(m.root_id, s.person_id) = "
-                        + "coalesce((SELECT root_id FROM person_merges WHERE project_id = ? AND person_id = ?), ?) GROUP BY 1 ORDER BY 1",
-                projectId, projectId, personId, personId);
+        // the person's ids first (its root and every id merged into it), then their rows as a list the scan filters
+        // itself: a join of every stored membership with the merges took a fifth of a core at five profile reads a
+        // second on 100M events
+        List<Long> ids = new ArrayList<>();
+        read(new Sql().append("WITH root AS (SELECT coalesce((SELECT root_id FROM person_merges WHERE project_id = ? AND person_id = ?), ?) AS id) "
+                + "SELECT id FROM root UNION SELECT m.person_id FROM person_merges m, root WHERE m.project_id = ? AND m.root_id = root.id",
+                projectId, personId, personId, projectId), row -> ids.add(row.getLong(1)));
+        Sql sql = new Sql().append("SELECT set_key, epoch_us(min(since)) FROM person_sets WHERE project_id = ? ", projectId)
+                .append("AND person_id IN (" + Sql.placeholders(ids.size()) + ") GROUP BY 1 ORDER BY 1", ids.toArray());
         Map<String, Instant> sets = new LinkedHashMap<>();
         read(sql, row -> sets.put(row.getString(1), DuckDbEventStore.instant(row.getLong(2))));
         return sets;

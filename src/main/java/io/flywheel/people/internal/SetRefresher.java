@@ -49,7 +49,9 @@ import org.springframework.transaction.support.TransactionOperations;
  * a person against all buyers, every {@code fullRefreshInterval} and after midnight in the project's
  * zone, with the sets referring to them) is worked off in dependency order for at most
  * {@code fullPassBudget} per round, so that it holds up the next round's changed persons little (ten
- * times that in a round that had no changed persons or rules).</li>
+ * times that in a round that had no changed persons or rules); while changed persons keep coming it
+ * takes at most {@code fullPassShare} of the refresher's time, resting for some rounds after each
+ * round that worked on it.</li>
  * </ol>
  *
  * Who entered and who left is published as {@link Segment.MembershipChanged} and
@@ -106,6 +108,8 @@ public class SetRefresher implements SmartLifecycle {
         Instant edgesUntil;
         /** When the sizes of every set were last sampled. */
         Instant sizedAt;
+        /** Before this, rounds with changed persons leave the backlog alone (see {@code fullPassShare}). */
+        Instant backlogRestsUntil;
         /** When the ranked rules were last queued, and on which day of the project's zone. */
         Instant rankedAt;
         LocalDate rankedDay;
@@ -277,24 +281,38 @@ public class SetRefresher implements SmartLifecycle {
         }
         // a round that had nothing else to do gives the backlog more time: after a start without traffic it is done sooner
         boolean idle = due.isEmpty() && (changed == null || changed.isEmpty());
-        workOffBacklog(audience, all, state, idle ? properties.fullPassBudget().multipliedBy(IDLE_BUDGET_FACTOR) : properties.fullPassBudget());
+        if (idle || state.backlogRestsUntil == null || !clock.instant().isBefore(state.backlogRestsUntil)) {
+            Instant from = clock.instant();
+            boolean worked = workOffBacklog(audience, all, state,
+                    idle ? properties.fullPassBudget().multipliedBy(IDLE_BUDGET_FACTOR) : properties.fullPassBudget());
+            if (worked && !idle) {
+                // while changed persons keep coming, the backlog gets at most its share of the refresher's time
+                Instant to = clock.instant();
+                long spent = Duration.between(from, to).toNanos();
+                state.backlogRestsUntil = to.plusNanos((long) (spent * (1 - properties.fullPassShare()) / properties.fullPassShare()));
+            }
+        }
         sampleAll(projectId, all, state, now);
     }
 
-    /** Evaluates sets of the backlog for everyone, in dependency order, until the budget is spent (at least one). */
-    private void workOffBacklog(Audience audience, List<SetRule> all, ProjectState state, Duration budget) {
+    /**
+     * Evaluates sets of the backlog for everyone, in dependency order, until the budget is spent (at
+     * least one); answers whether it evaluated any.
+     */
+    private boolean workOffBacklog(Audience audience, List<SetRule> all, ProjectState state, Duration budget) {
         state.backlog.retainAll(all.stream().map(SetRule::key).toList());
         Instant until = clock.instant().plus(budget);
         boolean first = true;
         for (SetRule rule : all) {
             if (state.backlog.isEmpty() || !first && !clock.instant().isBefore(until)) {
-                return;
+                break;
             }
             if (state.backlog.remove(rule.key())) {
                 refresh(audience, List.of(rule), null, state);
                 first = false;
             }
         }
+        return !first;
     }
 
     private void refresh(Audience audience, List<SetRule> rules, Collection<Long> persons, ProjectState state) {

@@ -255,7 +255,7 @@ class SetRefresherTests {
     void worksOffTheBacklogWithinItsBudgetWhileChangedPersonsAreEvaluatedEveryRound() {
         SetRefresher slow = new SetRefresher(sets, ruleSets, store, sizes, FixedProjects.of(project), published::add,
                 TransactionOperations.withoutTransaction(), clock, new SegmentsProperties(Duration.ofMillis(250), Duration.ofHours(1),
-                        Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(30)));
+                        Duration.ZERO, 0.25, Duration.ofMinutes(1), Duration.ofSeconds(30)));
         Segment shanghai = create("A 上海", trait("city", "上海"));
         Segment women = create("B 上海 women", new All(List.of(new InSet(shanghai.key()), trait("gender", "f"))));
         Segment men = create("C men", trait("gender", "m"));
@@ -296,6 +296,48 @@ class SetRefresherTests {
         restarted.round();
         assertThat(sets.refreshes).as("nothing changed: up to 5 s, so the other nine").hasSize(9).allMatch(line -> line.endsWith("everyone"));
         assertThat(restarted.refreshedAt(project.id(), keys.get(11))).isPresent();
+    }
+
+    @Test
+    void whileChangedPersonsKeepComingTheBacklogTakesAtMostItsShareOfTheTime() {
+        SetRefresher restarted = new SetRefresher(sets, ruleSets, store, sizes, FixedProjects.of(project), published::add,
+                TransactionOperations.withoutTransaction(), clock, SegmentsProperties.defaults());
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            keys.add(create(String.format("%02d", i), trait("city", "上海")).key());
+        }
+        // every evaluation takes 200 ms of the test's clock; the budget is 500 ms, the share 25%
+        sets.eachRefresh = () -> clock.move(Duration.ofMillis(200));
+        sets.person(project.id(), 1, "city", "杭州");
+        restarted.round();
+        assertThat(sets.refreshes).as("changed persons, then 600 ms of the backlog").containsExactly(
+                keys + " [1, 2, 3]", "[" + keys.get(0) + "] everyone", "[" + keys.get(1) + "] everyone", "[" + keys.get(2) + "] everyone");
+        sets.refreshes.clear();
+        sets.person(project.id(), 2, "city", "杭州");
+        restarted.round();
+        assertThat(sets.refreshes).as("the backlog rests three times what it took: 1.8 s").containsExactly(keys + " [2]");
+        sets.refreshes.clear();
+        clock.move(Duration.ofMillis(1_300));
+        sets.person(project.id(), 3, "city", "杭州");
+        restarted.round();
+        assertThat(sets.refreshes).as("1.7 s after the backlog's work").containsExactly(keys + " [3]");
+        sets.refreshes.clear();
+        sets.person(project.id(), 1, "city", "上海");
+        restarted.round();
+        assertThat(sets.refreshes).as("1.9 s after it: the backlog's turn again").containsExactly(
+                keys + " [1]", "[" + keys.get(3) + "] everyone", "[" + keys.get(4) + "] everyone", "[" + keys.get(5) + "] everyone");
+        sets.refreshes.clear();
+        restarted.round();
+        assertThat(sets.refreshes).as("a round without changed persons does not rest").hasSize(6).allMatch(line -> line.endsWith("everyone"));
+        assertThat(restarted.refreshedAt(project.id(), keys.get(11))).isPresent();
+    }
+
+    @Test
+    void refusesAShareOfTheTimeOutsideZeroToOne() {
+        assertThatThrownBy(() -> new SegmentsProperties(Duration.ofMillis(250), Duration.ofHours(1), Duration.ofMillis(500), 0,
+                Duration.ofMinutes(1), Duration.ofSeconds(30))).hasMessageContaining("full-pass-share");
+        assertThatThrownBy(() -> new SegmentsProperties(Duration.ofMillis(250), Duration.ofHours(1), Duration.ofMillis(500), 1.5,
+                Duration.ofMinutes(1), Duration.ofSeconds(30))).hasMessageContaining("full-pass-share");
     }
 
     @Test
