@@ -282,16 +282,7 @@ class SetRefresherTests {
     void aRoundWithoutChangesGivesTheBacklogTenTimesTheBudget() {
         SetRefresher restarted = new SetRefresher(sets, ruleSets, store, sizes, FixedProjects.of(project), published::add,
                 TransactionOperations.withoutTransaction(), clock, SegmentsProperties.defaults());
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            keys.add(create(String.format("%02d", i), trait("city", "上海")).key());
-        }
-        // every evaluation takes 200 ms of the test's clock; the budget is 500 ms
-        sets.eachRefresh = () -> clock.move(Duration.ofMillis(200));
-        sets.person(project.id(), 1, "city", "杭州");
-        restarted.round();
-        assertThat(sets.refreshes).as("changed persons, then sets of the backlog until 500 ms are spent").containsExactly(
-                keys + " [1, 2, 3]", "[" + keys.get(0) + "] everyone", "[" + keys.get(1) + "] everyone", "[" + keys.get(2) + "] everyone");
+        List<String> keys = firstRoundOfTwelveSlowSets(restarted);
         sets.refreshes.clear();
         restarted.round();
         assertThat(sets.refreshes).as("nothing changed: up to 5 s, so the other nine").hasSize(9).allMatch(line -> line.endsWith("everyone"));
@@ -302,16 +293,7 @@ class SetRefresherTests {
     void whileChangedPersonsKeepComingTheBacklogTakesAtMostItsShareOfTheTime() {
         SetRefresher restarted = new SetRefresher(sets, ruleSets, store, sizes, FixedProjects.of(project), published::add,
                 TransactionOperations.withoutTransaction(), clock, SegmentsProperties.defaults());
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            keys.add(create(String.format("%02d", i), trait("city", "上海")).key());
-        }
-        // every evaluation takes 200 ms of the test's clock; the budget is 500 ms, the share 25%
-        sets.eachRefresh = () -> clock.move(Duration.ofMillis(200));
-        sets.person(project.id(), 1, "city", "杭州");
-        restarted.round();
-        assertThat(sets.refreshes).as("changed persons, then 600 ms of the backlog").containsExactly(
-                keys + " [1, 2, 3]", "[" + keys.get(0) + "] everyone", "[" + keys.get(1) + "] everyone", "[" + keys.get(2) + "] everyone");
+        List<String> keys = firstRoundOfTwelveSlowSets(restarted);
         sets.refreshes.clear();
         sets.person(project.id(), 2, "city", "杭州");
         restarted.round();
@@ -330,6 +312,23 @@ class SetRefresherTests {
         restarted.round();
         assertThat(sets.refreshes).as("a round without changed persons does not rest").hasSize(6).allMatch(line -> line.endsWith("everyone"));
         assertThat(restarted.refreshedAt(project.id(), keys.get(11))).isPresent();
+    }
+
+    /**
+     * Twelve sets whose evaluation takes 200 ms of the test's clock each, and a first round (budget 500 ms)
+     * with changed persons: they, then three sets of the backlog.
+     */
+    private List<String> firstRoundOfTwelveSlowSets(SetRefresher restarted) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            keys.add(create(String.format("%02d", i), trait("city", "上海")).key());
+        }
+        sets.eachRefresh = () -> clock.move(Duration.ofMillis(200));
+        sets.person(project.id(), 1, "city", "杭州");
+        restarted.round();
+        assertThat(sets.refreshes).as("changed persons, then sets of the backlog until 500 ms are spent (600 ms)").containsExactly(
+                keys + " [1, 2, 3]", "[" + keys.get(0) + "] everyone", "[" + keys.get(1) + "] everyone", "[" + keys.get(2) + "] everyone");
+        return keys;
     }
 
     @Test
