@@ -1060,8 +1060,7 @@ final class DuckDbPersonSets implements PersonSets {
     @Override
     public Map<String, Instant> setsOf(long projectId, long personId) {
         // the person's ids first (its root and every id merged into it), then their rows as a list the scan filters
-        // itself: a join of every stored membership with the merges took a fifth of a core at five profile reads a
-        // second on 100M events
+        // itself, instead of joining every stored membership with the merges for each profile read
         List<Long> ids = new ArrayList<>();
         read(new Sql().append("WITH root AS (SELECT coalesce((SELECT root_id FROM person_merges WHERE project_id = ? AND person_id = ?), ?) AS id) "
                 + "SELECT id FROM root UNION SELECT m.person_id FROM person_merges m, root WHERE m.project_id = ? AND m.root_id = root.id",
