@@ -179,7 +179,7 @@ public class Ingestion implements SmartLifecycle {
     private int recover() throws InterruptedException {
         awaitStoreIdle();
         int recovering = epoch;
-        applier.reload();
+        reload();
         List<WriteAheadLog.Entry> again = new ArrayList<>();
         for (List<WriteAheadLog.Entry> entries; (entries = redo.poll()) != null; ) {
             again.addAll(entries);
@@ -229,7 +229,26 @@ public class Ingestion implements SmartLifecycle {
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, 10_000);
                 awaitStoreIdle();
+                reload();
+            }
+        }
+    }
+
+    /**
+     * Rebuilds the prepared state from the store, until the store answers: a failed reload must not
+     * end this thread, or nothing would be applied until a restart (the messages stay in the log).
+     */
+    private void reload() throws InterruptedException {
+        long backoff = 100;
+        while (true) {
+            try {
                 applier.reload();
+                return;
+            }
+            catch (RuntimeException e) {
+                log.error("Reading the prepared state from the event store failed; retrying in {} ms", backoff, e);
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 10_000);
             }
         }
     }

@@ -165,7 +165,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 last_seen            TIMESTAMP,
                 event_count          BIGINT    NOT NULL,
                 user_id              VARCHAR,
-                trait_patches        VARCHAR[],
+                trait_patches        VARCHAR,
                 traits_updated_at    TIMESTAMP,
                 first_touch_channel  VARCHAR,
                 first_touch_campaign VARCHAR,
@@ -221,7 +221,8 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                        CAST(sum(event_count) AS BIGINT) AS event_count,
                        arg_max(user_id, seq) FILTER (user_id IS NOT NULL) AS user_id,
                        CASE WHEN count(trait_patches) > 0
-                            THEN flatten(list(trait_patches ORDER BY seq) FILTER (trait_patches IS NOT NULL)) END AS trait_patches,
+                            THEN flatten(list(json_transform(trait_patches, '["VARCHAR"]') ORDER BY seq) FILTER (trait_patches IS NOT NULL))
+                            END AS trait_patches,
                        max(traits_updated_at) AS traits_updated_at,
                        arg_min({'channel': first_touch_channel, 'campaign': first_touch_campaign, 'at': first_touch_at},
                                {'at': first_touch_at, 'seq': seq}) FILTER (first_touch_at IS NOT NULL) AS first_touch,
@@ -493,6 +494,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             }
             createPersons(connection);
             allowUnseenPersons(connection);
+            textTraitPatches(connection);
             createPersonHours(connection);
             createDerived(connection, "order_events", "CREATE TABLE order_events AS SELECT * FROM events WHERE FALSE",
                     "INSERT INTO order_events SELECT * FROM events WHERE event IN " + ORDER_NAMES_SQL, "order events");
@@ -536,6 +538,27 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             statement.execute("ALTER TABLE persons ALTER COLUMN last_seen DROP NOT NULL");
         }
         log.info("Persons may now have no first and last seen (persons created by profile data only)");
+    }
+
+    /**
+     * Files from before 2026-12-04 keep a change's trait patches in a list column ({@code VARCHAR[]}); they are
+     * now the text of a JSON array of the patches' texts (see {@link #appendChange}), so the rows a stop left are
+     * turned into that before they are folded.
+     */
+    private static void textTraitPatches(DuckDBConnection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
+                        + "AND schema_name = 'main' AND table_name = 'person_changes' AND column_name = 'trait_patches' "
+                        + "AND data_type <> 'VARCHAR'")) {
+            result.next();
+            if (result.getLong(1) == 0) {
+                return;
+            }
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE person_changes ALTER COLUMN trait_patches TYPE VARCHAR USING CAST(to_json(trait_patches) AS VARCHAR)");
+        }
+        log.info("Pending person changes keep their trait patches as JSON text");
     }
 
     /** Folds the person changes a crash (or a kill) left unfolded, before anything reads persons. */
@@ -969,7 +992,9 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             appender.appendNull();
         }
         else {
-            appender.append(change.traitPatches());
+            // text, not a list column: DuckDB 1.5.6 failed an internal assertion scanning the list column of this table
+            // while the writer appended and folded (docs/benchmarks.md, 2026-12-04), which invalidates the whole database
+            appender.append(JSON.writeValueAsString(change.traitPatches()));
         }
         appendNullable(appender, change.traitsUpdatedAt());
         appendTouch(appender, change.firstTouch());

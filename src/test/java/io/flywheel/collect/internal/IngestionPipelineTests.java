@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -114,12 +115,46 @@ class IngestionPipelineTests {
         return started;
     }
 
+    @Test
+    void aStoreThatCannotBeReadAfterAFailedWriteIsAskedAgainUntilItAnswers() throws Exception {
+        AtomicInteger writes = new AtomicInteger();
+        AtomicInteger refusedReads = new AtomicInteger();
+        // the 2nd write fails, and the store then refuses the first three reads of the identities the applier rebuilds from
+        ingestion = start(failing((method, arguments) -> switch (method) {
+            case "apply" -> writes.incrementAndGet() == 2;
+            case "identityLinks" -> writes.get() >= 2 && refusedReads.incrementAndGet() <= 3;
+            default -> false;
+        }));
+
+        List<String> ids = new ArrayList<>();
+        List<CompletableFuture<Long>> acknowledged = new ArrayList<>();
+        for (int group = 0; group < 10; group++) {
+            List<Message> messages = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String id = "r-" + group + "-" + i;
+                ids.add(id);
+                messages.add(track(id, "anon-" + i));
+            }
+            acknowledged.add(ingestion.accept(messages));
+        }
+        CompletableFuture.allOf(acknowledged.toArray(CompletableFuture[]::new)).get();
+        await().atMost(Duration.ofSeconds(30)).until(() -> ingestion.lag() == 0);
+
+        assertThat(refusedReads.get()).isGreaterThan(3);
+        assertThat(real.latest(PROJECT, 10_000)).extracting(Event::messageId).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
     /** The real store, but {@code apply} throws whenever {@code fails} says so. */
     private EventStore failing(Function<Object, Boolean> fails) {
+        return failing((method, arguments) -> method.equals("apply") && fails.apply(arguments[0]));
+    }
+
+    /** The real store, but a call throws whenever {@code fails} says so of the method's name and the arguments. */
+    private EventStore failing(BiFunction<String, Object[], Boolean> fails) {
         real = new DuckDbEventStore(new EventStoreProperties(directory.resolve("events.duckdb"), "256MB", 1));
         return (EventStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {EventStore.class},
                 (proxy, method, arguments) -> {
-                    if (method.getName().equals("apply") && fails.apply(arguments[0])) {
+                    if (fails.apply(method.getName(), arguments)) {
                         throw new IllegalStateException("no space left on device (injected)");
                     }
                     try {

@@ -356,15 +356,28 @@ class DuckDbEventStorePersonsTests {
 
     @Test
     void personChangesAStopLeftUnfoldedAreFoldedOnOpen() throws SQLException {
+        // the trait patches as the store writes them: the text of a JSON array of the patches' texts
+        foldsOnOpenWhatAStopLeft("'[\"{\\\"plan\\\":\\\"gold\\\"}\"]'", "'[\"{\\\"city\\\":\\\"上海\\\"}\"]'");
+    }
+
+    @Test
+    void personChangesAStopLeftInTheListColumnOfOlderFilesAreFoldedOnOpen() throws SQLException {
+        foldsOnOpenWhatAStopLeft("['{\"plan\":\"gold\"}']", "['{\"city\":\"上海\"}']");
+    }
+
+    /** What a kill leaves when it comes after a write's commit and before the fold, with the patches given as SQL. */
+    private void foldsOnOpenWhatAStopLeft(String goldPlan, String cityShanghai) throws SQLException {
         store.append(List.of(touch(1, 1, 10, "SEO", "brand"), page(1, 1, 20)));
         assertThat(person(1, 1).events()).isEqualTo(2);
         store.close();
-        // what a kill leaves when it comes after a write's commit and before the fold: the write's changes only
+        if (goldPlan.startsWith("[")) {
+            execute("ALTER TABLE person_changes ALTER COLUMN trait_patches TYPE VARCHAR[]");
+        }
         execute("INSERT INTO person_changes (seq, project_id, person_id, first_seen, last_seen, event_count, user_id, trait_patches, "
                 + "traits_updated_at, last_touch_channel, last_touch_campaign, last_touch_at) VALUES "
-                + "(1, 1, 1, TIMESTAMP '2026-04-01 08:05:00', TIMESTAMP '2026-04-01 09:00:00', 3, 'u-1', ['{\"plan\":\"gold\"}'], "
+                + "(1, 1, 1, TIMESTAMP '2026-04-01 08:05:00', TIMESTAMP '2026-04-01 09:00:00', 3, 'u-1', " + goldPlan + ", "
                 + "TIMESTAMP '2026-04-02 00:00:00', 'WeChat', 'spring', TIMESTAMP '2026-04-01 09:00:00'), "
-                + "(2, 1, 1, NULL, NULL, 0, NULL, ['{\"city\":\"上海\"}'], TIMESTAMP '2026-04-02 00:00:01', NULL, NULL, NULL), "
+                + "(2, 1, 1, NULL, NULL, 0, NULL, " + cityShanghai + ", TIMESTAMP '2026-04-02 00:00:01', NULL, NULL, NULL), "
                 + "(2, 1, 2, TIMESTAMP '2026-04-01 08:30:00', TIMESTAMP '2026-04-01 08:30:00', 1, NULL, NULL, NULL, NULL, NULL, NULL)");
 
         store = new DuckDbEventStore(new EventStoreProperties(file, "256MB", 1));
@@ -382,6 +395,8 @@ class DuckDbEventStorePersonsTests {
         store.close();
         store = new DuckDbEventStore(new EventStoreProperties(file, "256MB", 1));
         assertThat(person(1, 1).events()).isEqualTo(5);
+        assertThat(query("SELECT data_type, count(*) FROM duckdb_columns() WHERE table_name = 'person_changes' "
+                + "AND column_name = 'trait_patches' GROUP BY ALL")).isEqualTo("VARCHAR/1");
     }
 
     @Test
