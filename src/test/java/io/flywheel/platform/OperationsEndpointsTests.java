@@ -34,6 +34,14 @@ class OperationsEndpointsTests {
     }
 
     @Test
+    void bothProbesAskTheEventStore() throws Exception {
+        for (String probe : new String[] {"liveness", "readiness"}) {
+            mvc.perform(get("/actuator/health/" + probe).with(httpBasic("admin", TestApplication.ADMIN_PASSWORD)))
+                    .andExpect(status().isOk()).andExpect(jsonPath("$.components.eventStore.status").value("UP"));
+        }
+    }
+
+    @Test
     void metricsNeedAnAdmin() throws Exception {
         mvc.perform(get("/actuator/prometheus")).andExpect(status().isUnauthorized());
         mvc.perform(get("/actuator/metrics").with(httpBasic("admin", TestApplication.ADMIN_PASSWORD))).andExpect(status().isOk());

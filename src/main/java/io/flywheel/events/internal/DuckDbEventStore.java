@@ -1645,6 +1645,17 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
+    /** Runs a trivial query; throws when the store cannot answer (closed, or DuckDB invalidated by an internal error). */
+    void ping() {
+        try (Connection connection = reader(); Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT 1")) {
+            result.next();
+        }
+        catch (SQLException e) {
+            throw new EventStoreException("the event store does not answer: " + e.getMessage(), e);
+        }
+    }
+
     Connection reader() throws SQLException {
         checkOpen();
         return writer.duplicate();

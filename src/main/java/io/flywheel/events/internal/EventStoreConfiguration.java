@@ -15,6 +15,11 @@ class EventStoreConfiguration {
     }
 
     @Bean
+    EventStoreHealthIndicator eventStoreHealthIndicator(DuckDbEventStore store) {
+        return new EventStoreHealthIndicator(store);
+    }
+
+    @Bean
     PersonSets personSets(DuckDbEventStore store) {
         return new DuckDbPersonSets(store);
     }
