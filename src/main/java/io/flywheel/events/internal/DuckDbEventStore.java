@@ -388,6 +388,11 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     private final DuckDbPersons persons = new DuckDbPersons(this);
     /** Per project, the persons written since {@link #drainChanged()} was last called; guarded by itself. */
     private final Map<Long, Set<Long>> changed = new java.util.HashMap<>();
+    /**
+     * Per project, the persons of {@link #changed} whose orders or refunds (and so their kept copy
+     * for RFM) may have changed: an order event, a merge, a deletion; guarded by {@link #changed}.
+     */
+    private final Map<Long, Set<Long>> ordersChanged = new java.util.HashMap<>();
     private final KeptOrders keptOrders = new KeptOrders();
     private final TimeIndex timeIndex;
     /** How old the oldest pending person change may get before a write folds them; see the class comment. */
@@ -774,18 +779,29 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                     persons = changed.computeIfAbsent(project, key -> new HashSet<>());
                 }
                 persons.add(event.personId());
+                if (ORDER_NAMES.contains(event.event())) {
+                    ordersChanged.computeIfAbsent(project, key -> new HashSet<>()).add(event.personId());
+                }
             }
             for (PersonMerge merge : merges) {
                 Set<Long> merged = changed.computeIfAbsent(merge.projectId(), key -> new HashSet<>());
                 merged.add(merge.from());
                 merged.add(merge.into());
+                // the orders of the merged id now count for the root: both ids' RFM figures change
+                Set<Long> buyers = ordersChanged.computeIfAbsent(merge.projectId(), key -> new HashSet<>());
+                buyers.add(merge.from());
+                buyers.add(merge.into());
             }
         }
     }
 
-    private void changed(long projectId, Collection<Long> persons) {
+    /** Notes persons changed otherwise than by events; {@code orders}: their orders or refunds may have changed too. */
+    private void changed(long projectId, Collection<Long> persons, boolean orders) {
         synchronized (changed) {
             changed.computeIfAbsent(projectId, key -> new HashSet<>()).addAll(persons);
+            if (orders) {
+                ordersChanged.computeIfAbsent(projectId, key -> new HashSet<>()).addAll(persons);
+            }
         }
     }
 
@@ -794,7 +810,8 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         synchronized (changed) {
             Map<Long, Set<Long>> drained = Map.copyOf(changed);
             changed.clear();
-            keptOrders.drained(drained);
+            keptOrders.drained(ordersChanged);
+            ordersChanged.clear();
             return drained;
         }
     }
@@ -1336,6 +1353,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         }, () -> timeIndex.projectDeleted(projectId));
         synchronized (changed) {
             changed.remove(projectId);
+            ordersChanged.remove(projectId);
         }
         keptOrders.forget(projectId);
     }
@@ -1391,7 +1409,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                 }
             }
         });
-        changed(projectId, touched);
+        changed(projectId, touched, false);
         return found[0];
     }
 
@@ -1447,7 +1465,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             distinctIds.addAll(ids.userIds());
             deleted.add(new PersonDeleted(projectId, members.get(0), members.stream().sorted().toList(), distinctIds, events));
         }, () -> deleted.forEach(person -> timeIndex.deleted(projectId, person.personIds())));
-        deleted.forEach(person -> changed(projectId, person.personIds()));
+        deleted.forEach(person -> changed(projectId, person.personIds(), true));
         if (!deleted.isEmpty()) {
             // the kept RFM figures of others may have counted the deleted person's refunds of their orders
             keptOrders.buyersForgotten(projectId);

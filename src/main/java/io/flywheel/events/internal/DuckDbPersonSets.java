@@ -211,8 +211,8 @@ final class DuckDbPersonSets implements PersonSets {
      */
     private static final class Evaluation {
 
-        /** The given ids (deleted ones included) and every person row of their roots. */
-        private static final String DIRTY_IDS = "SELECT person_id FROM dirty_ids UNION SELECT person_id FROM dirty_members";
+        /** The persons owed to the kept orders (all of them dirty ids), whose kept orders an incremental refresh replaces. */
+        private static final String OWED = "SELECT person_id FROM rfm_owed";
 
         /** The kept orders as {@link DuckDbEventAnalytics#rfmScores} reads them. */
         private static final String KEPT_ORDERS =
@@ -311,12 +311,14 @@ final class DuckDbPersonSets implements PersonSets {
                 }
             }
             this.sources = new ConditionSql.Sources("dirty_events e", "e.person", "dirty_members", visible, rfm, store.orderEvents(), answers);
-            if (ordersKept != null) {
+            // the kept orders are brought up to date from the copied orders of the persons owed to them, if any
+            boolean ordersCopied = ordersKept != null && !owed.isEmpty();
+            if (ordersCopied) {
                 needs.orders(ordersKept);
             }
             // only the columns the rules read: the scan of every event reads each projected column in full
             Sql events = new Sql().append("CREATE TEMP TABLE dirty_events AS SELECT d.root AS person, e.project_id, e.event, e.ts");
-            if (ordersKept != null) {
+            if (ordersCopied) {
                 events.append(", e.person_id");
             }
             for (String column : needs.columns) {
@@ -607,15 +609,18 @@ final class DuckDbPersonSets implements PersonSets {
 
         /**
          * {@code rfm_affected}: every person id whose root's figures may change with this refresh —
-         * those of the dirty roots and of the roots owning an order refunded by a dirty person, in
-         * the kept orders (before they are replaced) or in the dirty events.
+         * those of the owed persons' roots and of the roots owning an order refunded by an owed person,
+         * in the kept orders (before they are replaced) or in the dirty events.
          */
         private void affectedBuyers(long projectId) throws SQLException {
             execute(new Sql().append("CREATE TEMP TABLE rfm_affected AS WITH refunds AS ("
                             + "SELECT order_id FROM rfm_orders WHERE project_id = ? AND event = 'Order Refunded' AND order_id IS NOT NULL "
-                            + "AND person_id IN (" + DIRTY_IDS + ") ", projectId)
-                    .append("UNION SELECT order_id FROM dirty_events WHERE event = 'Order Refunded' AND order_id IS NOT NULL), ")
-                    .append("roots AS (SELECT person AS root FROM dirty_roots UNION SELECT coalesce(m.root_id, o.person_id) FROM rfm_orders o "
+                            + "AND person_id IN (" + OWED + ") ", projectId)
+                    .append("UNION SELECT order_id FROM dirty_events WHERE event = 'Order Refunded' AND order_id IS NOT NULL "
+                            + "AND person_id IN (" + OWED + ")), ")
+                    .append("roots AS (SELECT coalesce(m.root_id, o.person_id) AS root FROM rfm_owed o "
+                            + "LEFT JOIN person_merges m ON m.project_id = ? AND m.person_id = o.person_id ", projectId)
+                    .append("UNION SELECT coalesce(m.root_id, o.person_id) FROM rfm_orders o "
                             + "LEFT JOIN person_merges m ON m.project_id = o.project_id AND m.person_id = o.person_id "
                             + "WHERE o.project_id = ? AND o.event = 'Order Completed' AND o.order_id IN (SELECT order_id FROM refunds)) ", projectId)
                     .append("SELECT root AS person_id FROM roots UNION SELECT m.person_id FROM person_merges m JOIN roots r ON r.root = m.root_id "
@@ -646,28 +651,44 @@ final class DuckDbPersonSets implements PersonSets {
         }
 
         /**
-         * Replaces the kept orders and refunds of the dirty persons (the given ids, deleted ones
-         * included, and every person row of their roots) with those of their copied events.
+         * Replaces the kept orders and refunds of the persons owed to them (every one of them is
+         * dirty: their orders, refunds or merges changed) with those of their copied events; the
+         * other dirty persons' are as kept.
          */
         private void updateOrders() throws SQLException {
             long projectId = audience.projectId();
+            if (owed.isEmpty()) {
+                store.keptOrders().updated(projectId, ordersKept, owed);
+                return;
+            }
+            try (Statement statement = reader.createStatement()) {
+                statement.execute("CREATE TEMP TABLE rfm_owed (person_id BIGINT)");
+            }
+            try (DuckDBAppender appender = reader.unwrap(DuckDBConnection.class).createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA,
+                    "rfm_owed")) {
+                for (long person : owed) {
+                    appender.beginRow();
+                    appender.append(person);
+                    appender.endRow();
+                }
+            }
             affectedBuyers(projectId);
             execute(new Sql().append("CREATE TEMP TABLE rfm_dirty_orders AS SELECT project_id, event, person_id, ts, order_id, revenue FROM dirty_events "
-                    + "WHERE event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?)", ordersKept));
+                    + "WHERE (event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?)) AND person_id IN (" + OWED + ")", ordersKept));
             // every refund (they count against anyone's orders) but only the affected persons' orders: the figures are theirs
             String after = "(SELECT project_id, event, person_id, ts, order_id, revenue, CAST(NULL AS VARCHAR) AS user_id FROM rfm_orders "
                     + "WHERE project_id = " + projectId + " AND (event = 'Order Refunded' OR person_id IN (SELECT person_id FROM rfm_affected)) "
-                    + "AND person_id NOT IN (" + DIRTY_IDS + ") "
+                    + "AND person_id NOT IN (" + OWED + ") "
                     + "UNION ALL SELECT project_id, event, person_id, ts, order_id, revenue, CAST(NULL AS VARCHAR) AS user_id FROM rfm_dirty_orders)";
             List<Integer> windows = newBuyers(projectId, after);
             // under the lock only copies: persons deleted meanwhile are left out (their figures are forgotten with them)
             store.inTransaction("keeping the orders for RFM", reader, connection -> {
-                execute(new Sql().append("DELETE FROM rfm_orders WHERE project_id = ? AND person_id IN (" + DIRTY_IDS + ")", projectId));
+                execute(new Sql().append("DELETE FROM rfm_orders WHERE project_id = ? AND person_id IN (" + OWED + ")", projectId));
                 execute(new Sql().append("INSERT INTO rfm_orders SELECT * FROM rfm_dirty_orders "
                         + "WHERE person_id IN (" + DuckDbEventStore.personIds(projectId) + ")"));
                 for (int window : windows) {
                     execute(new Sql().append("DELETE FROM rfm_buyers WHERE project_id = ? AND window_days = ? AND person_id IN ("
-                            + DIRTY_IDS + " UNION SELECT person_id FROM rfm_affected)", projectId, window));
+                            + OWED + " UNION SELECT person_id FROM rfm_affected)", projectId, window));
                     execute(new Sql().append("INSERT INTO rfm_buyers SELECT ?, ?, person, user_id, recency, frequency, monetary FROM rfm_new_" + window
                             + " WHERE person IN (" + DuckDbEventStore.personIds(projectId) + ")", projectId, window));
                 }

@@ -12,8 +12,9 @@ import java.util.Set;
 /**
  * What is known of the orders and refunds that person sets keep per project in {@code rfm_orders}
  * for RFM: since when the completed orders are kept, and which changed persons were handed out by
- * {@code drainChanged} but not yet applied to the copy. An incremental refresh may only bring the
- * copy up to date when it is given every such person; otherwise (a call without RFM rules, a
+ * {@code drainChanged} with orders, refunds or merges (the changes that alter the copy or a buyer's
+ * figures) but not yet applied to the copy. An incremental refresh may only bring the copy up to
+ * date when it is given every such person, and need only replace theirs; otherwise (a call without RFM rules, a
  * project skipped, a failed call) the copy is rebuilt. Nothing kept means nothing known: after a
  * restart the first call rebuilds.
  */
@@ -21,7 +22,10 @@ final class KeptOrders {
 
     /** Per project: the first instant of the completed orders kept; guarded by this. */
     private final Map<Long, Instant> since = new HashMap<>();
-    /** Per project with a kept copy or one being built: persons drained since it was last brought up to date; guarded by this. */
+    /**
+     * Per project with a kept copy or one being built: persons drained with changed orders since it
+     * was last brought up to date; guarded by this.
+     */
     private final Map<Long, Set<Long>> owed = new HashMap<>();
 
     /**
@@ -32,6 +36,7 @@ final class KeptOrders {
     /** Per project: how often its kept buyers were forgotten, so that a fill read before cannot note them kept; guarded by this. */
     private final Map<Long, Long> forgotten = new HashMap<>();
 
+    /** Notes drained persons whose orders, refunds or merges changed. */
     synchronized void drained(Map<Long, Set<Long>> persons) {
         persons.forEach((projectId, ids) -> {
             if (owed.containsKey(projectId)) {

@@ -7,7 +7,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * How segments and rule tags are kept current.
  *
- * @param refreshDelay pause between two rounds of the refresher (changed persons, changed rules, window edges)
+ * @param refreshDelay pause between two rounds of the refresher (changed persons, changed rules, window edges); a round
+ *                     that evaluated changed persons is followed this long after it started, at once if it took longer
  * @param fullRefreshInterval how often rules that rank a person against everyone (RFM) are evaluated
  *                            again for everyone (also after midnight in the project's zone)
  * @param fullPassBudget how long one round may spend evaluating sets of the backlog for everyone

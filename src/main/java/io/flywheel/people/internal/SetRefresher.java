@@ -36,7 +36,8 @@ import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Keeps segments and rule tags current. One round runs at a time, on one thread, with a short pause
- * between rounds; a failing project is logged and started over a minute later. A round, per
+ * between rounds (while changed persons keep coming, rounds start a refresh delay apart, or back to
+ * back when they take longer); a failing project is logged and started over a minute later. A round, per
  * project:
  *
  * <ol>
@@ -173,17 +174,40 @@ public class SetRefresher implements SmartLifecycle {
         return Optional.ofNullable(refreshed.get(projectId + "/" + key));
     }
 
-    /** One round; never throws, so that the schedule goes on. */
-    public void round() {
+    /** One round; never throws, so that the schedule goes on. Answers whether it evaluated changed persons. */
+    public boolean round() {
         try {
-            refreshAll();
+            return refreshAll();
         }
         catch (RuntimeException e) {
             log.error("A round of the segment refresher failed", e);
+            return false;
         }
     }
 
-    private void refreshAll() {
+    /**
+     * A round of the schedule, and the next one: a round that evaluated changed persons is followed
+     * by the next one a refresh delay after it started (at once when it took longer, since more
+     * changed persons are waiting by then), any other one a refresh delay after it ended.
+     */
+    private void scheduledRound() {
+        long began = System.nanoTime();
+        boolean busy = round();
+        long delay = properties.refreshDelay().toNanos();
+        if (busy) {
+            delay = Math.max(0, delay - (System.nanoTime() - began));
+        }
+        if (started) {
+            try {
+                executor.schedule(this::scheduledRound, delay, TimeUnit.NANOSECONDS);
+            }
+            catch (java.util.concurrent.RejectedExecutionException e) {
+                log.debug("The segment refresher is stopping");
+            }
+        }
+    }
+
+    private boolean refreshAll() {
         Map<Long, Set<Long>> persons;
         try {
             persons = new HashMap<>(sets.drainChanged());
@@ -191,7 +215,7 @@ public class SetRefresher implements SmartLifecycle {
         catch (RuntimeException e) {
             log.error("Could not read the changed persons; evaluating everything again", e);
             states.clear();
-            return;
+            return false;
         }
         for (Long projectId : List.copyOf(changedPersons.keySet())) {
             Set<Long> ids = changedPersons.remove(projectId);
@@ -208,9 +232,10 @@ public class SetRefresher implements SmartLifecycle {
             throw e;
         }
         projectIds.addAll(changedRules.keySet());
+        boolean busy = false;
         for (long projectId : projectIds) {
             try {
-                refreshProject(projectId, persons.getOrDefault(projectId, Set.of()));
+                busy |= refreshProject(projectId, persons.getOrDefault(projectId, Set.of()));
                 retryAt.remove(projectId);
             }
             catch (RuntimeException e) {
@@ -219,26 +244,28 @@ public class SetRefresher implements SmartLifecycle {
                 retryAt.put(projectId, clock.instant().plus(RETRY));
             }
         }
+        return busy;
     }
 
-    private void refreshProject(long projectId, Set<Long> persons) {
+    /** One project's part of a round; answers whether it evaluated changed persons. */
+    private boolean refreshProject(long projectId, Set<Long> persons) {
         Instant now = clock.instant();
         Instant retry = retryAt.get(projectId);
         if (retry != null && now.isBefore(retry)) {
             personsChanged(projectId, persons);
-            return;
+            return false;
         }
         Optional<Project> project = projects.find(projectId);
         Set<String> changed = changedRules.remove(projectId);
         if (project.isEmpty()) {
             states.remove(projectId);
-            return;
+            return false;
         }
         Audience audience = new Audience(projectId, project.get().timeZone(), now);
         RuleGraph graph = ruleSets.graph(projectId);
         List<SetRule> all = graph.ordered();
         if (all.isEmpty()) {
-            return;
+            return false;
         }
         LocalDate today = LocalDate.ofInstant(now, audience.zone());
         ProjectState state = states.get(projectId);
@@ -293,6 +320,7 @@ public class SetRefresher implements SmartLifecycle {
             }
         }
         sampleAll(projectId, all, state, now);
+        return !persons.isEmpty();
     }
 
     /**
@@ -386,9 +414,8 @@ public class SetRefresher implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
-        long delay = properties.refreshDelay().toMillis();
-        executor.scheduleWithFixedDelay(this::round, delay, delay, TimeUnit.MILLISECONDS);
         started = true;
+        executor.schedule(this::scheduledRound, properties.refreshDelay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -618,6 +618,15 @@ class DuckDbPersonSetsTests {
         refreshAndCompare(rules, conditions, "new orders and a refund of 1's order 5 days ago");
         store.append(List.of(refund(2, third.orderId(), daysAgo(0))));
         refreshAndCompare(rules, conditions, "2 refunds an order of 3, who did nothing");
+        store.append(List.of(page(3, daysAgo(0)), page(4, daysAgo(0)), identify(5, "u-5", daysAgo(0), "{\"city\": \"上海\"}")));
+        Set<Long> viewed = sets.drainChanged().get(1L);
+        assertThat(store.keptOrders().owed(1)).as("only orders, refunds, merges and deletions are owed to the kept orders").isEmpty();
+        refreshAndCompare(AUDIENCE, rules, conditions, "buyers who only viewed a page or changed a trait: their kept orders stay", viewed);
+        store.append(List.of(page(4, daysAgo(0)), order(3, daysAgo(0), 25)));
+        Set<Long> ordered = sets.drainChanged().get(1L);
+        assertThat(ordered).containsExactlyInAnyOrder(3L, 4L);
+        assertThat(store.keptOrders().owed(1)).containsExactly(3L);
+        refreshAndCompare(AUDIENCE, rules, conditions, "3 ordered, 4 viewed a page", ordered);
         store.deletePerson(1, 2).orElseThrow();
         refreshAndCompare(rules, conditions, "2 deleted: the order of 3 counts again");
         store.apply(new IngestBatch(List.of(), List.of(), List.of(new PersonMerge(1, 4, 3, NOW)), "wal", 3));
@@ -646,7 +655,11 @@ class DuckDbPersonSetsTests {
     }
 
     private void refreshAndCompare(Audience audience, List<SetRule> rules, List<PersonCondition> conditions, String step) throws SQLException {
-        Set<Long> changed = sets.drainChanged().get(1L);
+        refreshAndCompare(audience, rules, conditions, step, sets.drainChanged().get(1L));
+    }
+
+    private void refreshAndCompare(Audience audience, List<SetRule> rules, List<PersonCondition> conditions, String step, Set<Long> changed)
+            throws SQLException {
         sets.refresh(audience, rules, changed);
         Set<Long> roots = new java.util.HashSet<>();
         for (long person : changed) {

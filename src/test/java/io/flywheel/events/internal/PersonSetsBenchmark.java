@@ -129,7 +129,7 @@ public final class PersonSetsBenchmark {
         List<Long> dirty = new ArrayList<>();
         try (Connection connection = store.reader(); Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery("SELECT person_id FROM persons WHERE project_id = 1 "
-                        + "USING SAMPLE reservoir(30000 ROWS) REPEATABLE (42)")) {
+                        + "USING SAMPLE reservoir(" + Integer.getInteger("dirty", 30000) + " ROWS) REPEATABLE (42)")) {
             while (row.next()) {
                 dirty.add(row.getLong(1));
             }

@@ -98,6 +98,7 @@ class SetRefresherTests {
         Segment shanghai = create("上海", trait("city", "上海"));
         refresher.round();
         assertThat(sets.members(project.id(), active.key())).isEmpty();
+        assertThat(refresher.round()).as("no changed persons: the next round waits the whole refresh delay").isFalse();
 
         // a recompute moves persons 1 and 3; the event store saw no write of theirs
         sets.persons.get(project.id()).get(1L).put("stage", "active");
@@ -107,7 +108,7 @@ class SetRefresherTests {
         refresher.stagesChanged(new LifecycleStagesChanged(project.id(), clock.instant(), List.of(
                 new StageTransition(1, LifecycleStage.NEW, LifecycleStage.ACTIVE, clock.instant()),
                 new StageTransition(3, LifecycleStage.AT_RISK, LifecycleStage.ACTIVE, clock.instant()))));
-        refresher.round();
+        assertThat(refresher.round()).as("changed persons evaluated: the next round follows sooner").isTrue();
 
         assertThat(sets.refreshes).containsExactly("[" + active.key() + ", " + shanghai.key() + "] [1, 3]");
         assertThat(sets.members(project.id(), active.key())).containsExactly(1L, 3L);
