@@ -529,14 +529,8 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
      * null now (a person only imported has not been seen).
      */
     private static void allowUnseenPersons(DuckDBConnection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
-                        + "AND schema_name = 'main' AND table_name = 'persons' AND column_name IN ('first_seen', 'last_seen') "
-                        + "AND NOT is_nullable")) {
-            result.next();
-            if (result.getLong(1) == 0) {
-                return;
-            }
+        if (!hasColumns(connection, "persons", "column_name IN ('first_seen', 'last_seen') AND NOT is_nullable")) {
+            return;
         }
         try (Statement statement = connection.createStatement()) {
             statement.execute("ALTER TABLE persons ALTER COLUMN first_seen DROP NOT NULL");
@@ -551,19 +545,23 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
      * turned into that before they are folded.
      */
     private static void textTraitPatches(DuckDBConnection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
-                        + "AND schema_name = 'main' AND table_name = 'person_changes' AND column_name = 'trait_patches' "
-                        + "AND data_type <> 'VARCHAR'")) {
-            result.next();
-            if (result.getLong(1) == 0) {
-                return;
-            }
+        if (!hasColumns(connection, "person_changes", "column_name = 'trait_patches' AND data_type <> 'VARCHAR'")) {
+            return;
         }
         try (Statement statement = connection.createStatement()) {
             statement.execute("ALTER TABLE person_changes ALTER COLUMN trait_patches TYPE VARCHAR USING CAST(to_json(trait_patches) AS VARCHAR)");
         }
         log.info("Pending person changes keep their trait patches as JSON text");
+    }
+
+    /** Whether a table of the main schema has a column meeting {@code condition} (over {@code duckdb_columns()}). */
+    private static boolean hasColumns(DuckDBConnection connection, String table, String condition) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
+                        + "AND schema_name = 'main' AND table_name = '" + table + "' AND " + condition)) {
+            result.next();
+            return result.getLong(1) > 0;
+        }
     }
 
     /** Folds the person changes a crash (or a kill) left unfolded, before anything reads persons. */
