@@ -40,7 +40,8 @@ import java.util.concurrent.Callable;
  * Segment benchmark over data sets made by {@code generate-demo} (project 1): (a) the behavioural
  * segment of the target on the large set, (b) live counts of typical rules on the smaller set
  * (opened read-only, others may share it), (c) one incremental refresh of 100 varied segments for
- * 30,000 dirty persons on the large set (which it writes: the segments' members). Each warm, median
+ * 30,000 dirty persons ({@code -Ddirty=N} for another number; none of them has changed orders) on the large
+ * set (which it writes: the segments' members). Each warm, median
  * of 5 runs. Run with {@code bench/segments.sh}.
  *
  * <pre>java ... PersonSetsBenchmark LARGE_DATA_DIR SMALL_DATA_DIR [END_DATE] [THREADS] [PARTS, e.g. abc]</pre>
