@@ -42,12 +42,45 @@ final class ConditionSql {
      * call (key to table), and precomputed RFM scores (window days to table).
      */
     record Sources(String events, String person, String members, Map<String, String> freshSets, Map<Integer, String> rfm, String orders,
-            Map<IndexedAnswers.Question, Integer> answers) {
+            Map<IndexedAnswers.Question, Integer> answers, Map<String, String> traits) {
 
         /** Every event; RFM conditions rank the orders of {@code orderEvents} (the store's {@code order_events}). */
         static Sources full(String orderEvents) {
-            return new Sources("events e " + Sql.MERGES, Sql.PERSON, "members", Map.of(), Map.of(), orderEvents, Map.of());
+            return new Sources("events e " + Sql.MERGES, Sql.PERSON, "members", Map.of(), Map.of(), orderEvents, Map.of(), Map.of());
         }
+    }
+
+    /**
+     * The traits of {@link Sources#traits()} resolved once per root person (column {@code person}),
+     * one column per key, as {@link #trait} resolves a key over the rows of the members.
+     */
+    static final String TRAITS = "dirty_traits";
+
+    /**
+     * The statement that makes {@link #TRAITS} from the person rows of {@code members} for the keys,
+     * each in the column the map gives it: one parse of the traits per row instead of one per
+     * condition, and one aggregation per root.
+     */
+    static Sql resolvedTraits(String members, Map<String, String> columns) {
+        StringBuilder paths = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        int index = 1;
+        for (Map.Entry<String, String> column : columns.entrySet()) {
+            paths.append(index == 1 ? "" : ", ").append(path(column.getKey()));
+            values.append(", arg_max(v[").append(index).append("], ord) FILTER (WHERE v[").append(index).append("] IS NOT NULL) AS ")
+                    .append(column.getValue());
+            index++;
+        }
+        return new Sql().append("CREATE TEMP TABLE " + TRAITS + " AS SELECT root AS person" + values + " FROM (SELECT root, "
+                + "json_extract_string(traits, [" + paths + "]) AS v, " + TRAIT_ORDER + " AS ord FROM " + members + ") GROUP BY root");
+    }
+
+    /** Which person row's value of a key counts for its root: the latest updated, the root's own on a tie. */
+    private static final String TRAIT_ORDER = "{'t': coalesce(traits_updated_at, TIMESTAMP '0001-01-01'), 'r': person_id = root}";
+
+    /** The JSON path of a trait key; the key cannot close the quoted literal: Trait allows no quotes, backslashes or control characters. */
+    private static String path(String key) {
+        return "'$.\"" + key + "\"'";
     }
 
     /**
@@ -164,14 +197,21 @@ final class ConditionSql {
     }
 
     private String trait(PersonCondition.Trait trait, String universe) {
-        // the key cannot close the quoted literal: Trait allows no quotes, backslashes or control characters in it
-        String path = "'$.\"" + trait.key() + "\"'";
-        Sql sql = new Sql().append("SELECT person FROM (SELECT root AS person, arg_max(v, ord) FILTER (WHERE v IS NOT NULL) AS v FROM ("
-                        + "SELECT root, json_extract_string(traits, " + path + ") AS v, "
-                        + "{'t': coalesce(traits_updated_at, TIMESTAMP '0001-01-01'), 'r': person_id = root} AS ord FROM " + sources.members())
-                .append(universe.equals(EVERYONE) ? "" : " WHERE root IN (SELECT person FROM " + universe + ")")
-                .append(") GROUP BY root) WHERE ")
-                .condition("v", "TRY_CAST(v AS DOUBLE)", trait.operator(), trait.values());
+        String restricted = universe.equals(EVERYONE) ? "" : " WHERE %s IN (SELECT person FROM " + universe + ")";
+        String column = sources.traits().get(trait.key());
+        Sql sql;
+        if (column != null) {
+            sql = new Sql().append("SELECT person FROM (SELECT person, " + column + " AS v FROM " + TRAITS + restricted.formatted("person")
+                    + ") WHERE ");
+        }
+        else {
+            sql = new Sql().append("SELECT person FROM (SELECT root AS person, arg_max(v, ord) FILTER (WHERE v IS NOT NULL) AS v FROM ("
+                            + "SELECT root, json_extract_string(traits, " + path(trait.key()) + ") AS v, " + TRAIT_ORDER + " AS ord FROM "
+                            + sources.members())
+                    .append(restricted.formatted("root"))
+                    .append(") GROUP BY root) WHERE ");
+        }
+        sql.condition("v", "TRY_CAST(v AS DOUBLE)", trait.operator(), trait.values());
         return define(sql);
     }
 

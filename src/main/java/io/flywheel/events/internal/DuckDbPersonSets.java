@@ -243,7 +243,8 @@ final class DuckDbPersonSets implements PersonSets {
             this.audience = audience;
             this.reader = reader;
             this.incremental = false;
-            this.sources = new ConditionSql.Sources("events e " + Sql.MERGES, Sql.PERSON, "members", visible, rfm, store.orderEvents(), Map.of());
+            this.sources = new ConditionSql.Sources("events e " + Sql.MERGES, Sql.PERSON, "members", visible, rfm, store.orderEvents(), Map.of(),
+                    Map.of());
             rules.forEach(rule -> collectRfm(rule.condition(), rfmConditions));
             this.ordersFrom = ordersFrom();
             this.owed = owed();
@@ -291,6 +292,16 @@ final class DuckDbPersonSets implements PersonSets {
                             + "p.first_touch_channel, p.first_touch_at, p.last_touch_channel, p.last_touch_at, ids.root "
                             + "FROM " + DuckDbEventStore.PERSONS_NOW + " p JOIN ids ON ids.person_id = p.person_id WHERE p.project_id = ?", projectId));
             execute(new Sql().append("CREATE TEMP TABLE dirty_roots AS SELECT DISTINCT root AS person FROM dirty_members"));
+            // every trait a rule reads, resolved once per root: not a parse and an aggregation per condition
+            Set<String> keys = new TreeSet<>();
+            rules.forEach(rule -> collectTraitKeys(rule.condition(), keys));
+            Map<String, String> traits = new LinkedHashMap<>();
+            for (String key : keys) {
+                traits.put(key, "t" + traits.size());
+            }
+            if (!traits.isEmpty()) {
+                execute(ConditionSql.resolvedTraits("dirty_members", traits));
+            }
             // the stored members among these persons and every id merged into them, of every set, in one scan: the
             // comparison picks the sets of the call, which is cheaper than a list of keys here
             execute(new Sql().append("CREATE TEMP TABLE dirty_stored AS SELECT s.set_key, s.person_id FROM person_sets s SEMI JOIN ("
@@ -310,7 +321,8 @@ final class DuckDbPersonSets implements PersonSets {
                     needs.add(rule.condition(), audience, IndexedAnswers::answerable);
                 }
             }
-            this.sources = new ConditionSql.Sources("dirty_events e", "e.person", "dirty_members", visible, rfm, store.orderEvents(), answers);
+            this.sources = new ConditionSql.Sources("dirty_events e", "e.person", "dirty_members", visible, rfm, store.orderEvents(), answers,
+                    traits);
             // the kept orders are brought up to date from the copied orders of the persons owed to them, if any
             boolean ordersCopied = ordersKept != null && !owed.isEmpty();
             if (ordersCopied) {
@@ -726,6 +738,15 @@ final class DuckDbPersonSets implements PersonSets {
         }
         for (PersonCondition child : children(condition)) {
             collectAnswerable(child, audience, answers);
+        }
+    }
+
+    private static void collectTraitKeys(PersonCondition condition, Set<String> keys) {
+        if (condition instanceof PersonCondition.Trait trait) {
+            keys.add(trait.key());
+        }
+        for (PersonCondition child : children(condition)) {
+            collectTraitKeys(child, keys);
         }
     }
 

@@ -431,6 +431,9 @@ class DuckDbPersonSetsTests {
                         new Step(ORDER, List.of())), Duration.ofHours(1), Window.lastDays(30), 2, false),
                 new Rfm(30, Set.of(), new Range(4, 5), Range.all(), Range.all()), new Touch(true, Set.of(Breakdown.NONE)),
                 trait("city", EventFilter.Operator.NOT_EQUALS, "上海"), new Stage(Set.of(LifecycleStage.ACTIVE)),
+                trait("plan", EventFilter.Operator.EQUALS, "pro"), trait("plan", EventFilter.Operator.IS_NOT_SET),
+                trait("age", EventFilter.Operator.GT, "25"), new All(List.of(trait("city", EventFilter.Operator.CONTAINS, "海"),
+                        trait("age", EventFilter.Operator.NOT_IN, "20", "40"))), new Not(SHANGHAI),
                 did(ORDER, Count.atLeast(1), Window.lastDays(30), new EventFilter("revenue", EventFilter.Operator.GTE, List.of("100"))),
                 did(PersonCondition.ANY_EVENT, Count.atLeast(2), Window.ever(), new EventFilter("$event", EventFilter.Operator.EQUALS,
                         List.of(ORDER)), new EventFilter("$currency", EventFilter.Operator.IS_SET, List.of())));
