@@ -269,17 +269,7 @@ final class DuckDbPersonSets implements PersonSets {
             if (ordersFrom != null && store.keptOrders().current(projectId, ordersFrom, onlyPersons)) {
                 ordersKept = store.keptOrders().since(projectId);
             }
-            try (Statement statement = reader.createStatement()) {
-                statement.execute("CREATE TEMP TABLE dirty_ids (person_id BIGINT)");
-            }
-            try (DuckDBAppender appender = reader.unwrap(DuckDBConnection.class).createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA,
-                    "dirty_ids")) {
-                for (long person : onlyPersons) {
-                    appender.beginRow();
-                    appender.append(person);
-                    appender.endRow();
-                }
-            }
+            personIds("dirty_ids", onlyPersons);
             // the person rows whose root (their merge's, else their own id) is a dirty id's root: the ids come from the
             // merges first and only their rows are read, not the root of every person computed to compare it
             execute(new Sql().append("CREATE TEMP TABLE dirty_members AS WITH wanted AS (SELECT DISTINCT coalesce(m.root_id, d.person_id) AS root "
@@ -364,6 +354,21 @@ final class DuckDbPersonSets implements PersonSets {
                 answeredRefreshes.incrementAndGet();
             }
             indexedCopies.incrementAndGet();
+        }
+
+        /** A temporary table {@code table (person_id BIGINT)} holding the ids. */
+        private void personIds(String table, Collection<Long> ids) throws SQLException {
+            try (Statement statement = reader.createStatement()) {
+                statement.execute("CREATE TEMP TABLE " + table + " (person_id BIGINT)");
+            }
+            try (DuckDBAppender appender = reader.unwrap(DuckDBConnection.class).createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA,
+                    table)) {
+                for (long person : ids) {
+                    appender.beginRow();
+                    appender.append(person);
+                    appender.endRow();
+                }
+            }
         }
 
         /** The raw person ids of {@code dirty_members} (ascending) and their roots. */
@@ -673,17 +678,7 @@ final class DuckDbPersonSets implements PersonSets {
                 store.keptOrders().updated(projectId, ordersKept, owed);
                 return;
             }
-            try (Statement statement = reader.createStatement()) {
-                statement.execute("CREATE TEMP TABLE rfm_owed (person_id BIGINT)");
-            }
-            try (DuckDBAppender appender = reader.unwrap(DuckDBConnection.class).createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA,
-                    "rfm_owed")) {
-                for (long person : owed) {
-                    appender.beginRow();
-                    appender.append(person);
-                    appender.endRow();
-                }
-            }
+            personIds("rfm_owed", owed);
             affectedBuyers(projectId);
             execute(new Sql().append("CREATE TEMP TABLE rfm_dirty_orders AS SELECT project_id, event, person_id, ts, order_id, revenue FROM dirty_events "
                     + "WHERE (event = 'Order Refunded' OR (event = 'Order Completed' AND ts >= ?)) AND person_id IN (" + OWED + ")", ordersKept));
